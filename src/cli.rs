@@ -1,0 +1,159 @@
+//! The command line as typed: clap definitions, each field's doc comment its `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+use crate::query::YearRange;
+use crate::search::SortOrder;
+
+/// Full-text search over a corpus of government tech-policy statements.
+///
+/// Statements are Markdown files with YAML front matter in the corpus folder; verbatim splits
+/// them into passages, indexes them, and searches them with phrase queries and filters by
+/// signatory, year and type. Read commands ingest first when the index is missing or older than
+/// the corpus. Exit status: 0 found, 1 nothing found, 2 error.
+#[derive(Debug, Parser)]
+#[command(name = "verbatim", version, max_term_width = 100)]
+pub struct Cli {
+    /// Folder of statements to index.
+    #[arg(
+        long,
+        global = true,
+        env = "VERBATIM_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+
+    /// Folder of the index.
+    #[arg(
+        long,
+        global = true,
+        env = "VERBATIM_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search passages: words (all required), "phrases", "phrase"~N, OR, AND, -word, (groups),
+    /// prefix*, and title:, section:, type:, kind:, doc: terms.
+    Search(SearchArgs),
+    /// Build or update the index from the corpus.
+    Ingest(IngestArgs),
+    /// Show a passage (DOC#N) with its neighbours, or a whole statement (DOC).
+    Show(ShowArgs),
+    /// List the statements, one line each: id, date, type, title, number of signatories.
+    Docs(DocsArgs),
+}
+
+/// Filters shared by every command that reads statements.
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
+    /// Only statements with a signatory whose name, role or country matches; country names,
+    /// aliases and ISO codes work (UK, GB, Britain). Repeat for any of several.
+    #[arg(short = 's', long = "signatory", value_name = "NAME")]
+    pub signatories: Vec<String>,
+
+    /// Only statements of these years: 2020, 2018..2020, 2019.., ..2019.
+    #[arg(short = 'y', long = "year", value_name = "SPEC", value_parser = parse_year)]
+    pub year: Option<YearRange>,
+
+    /// Only statements of this type, e.g. "joint statement". Repeat for any of several.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+
+    /// Only this statement. Repeat for any of several.
+    #[arg(long = "doc", value_name = "ID")]
+    pub docs: Vec<String>,
+}
+
+fn parse_year(spec: &str) -> Result<YearRange, String> {
+    spec.parse()
+        .map_err(|err: crate::error::Error| err.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query, in tantivy's query syntax.
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Match words exactly, without stemming ("access" does not find "accessed").
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Show at most this many hits.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
+
+    /// Show every hit.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+
+    /// Order of hits.
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    pub sort: SortOrder,
+
+    /// Show N passages before and after each hit.
+    #[arg(short = 'C', long, default_value_t = 0, value_name = "N")]
+    pub context: u64,
+
+    /// Print whole passages, not a window around the matches.
+    #[arg(long)]
+    pub full: bool,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Rebuild the index from scratch.
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A citation, DOC#N, or a statement id.
+    pub citation: String,
+
+    /// Show N passages before and after a cited passage.
+    #[arg(short = 'C', long, default_value_t = 0, value_name = "N")]
+    pub context: u64,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}

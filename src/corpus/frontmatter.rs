@@ -1,0 +1,347 @@
+//! Splitting a statement's YAML front matter from its body and reading it into typed fields.
+
+use std::path::Path;
+
+use serde_yaml_ng::Value;
+
+use super::text::clean_inline;
+use super::{Signatory, StatementDate};
+use crate::country;
+use crate::error::{Error, Result};
+
+/// A source file cut into its front matter and body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: Option<&'a str>,
+    /// 1-based line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the body's first line.
+    pub body_line: usize,
+}
+
+/// Cuts off the front matter: a first line `---`, then YAML up to a line `---` or `...`.
+/// Without a closing line the whole file is body, so no text is lost to a typo.
+pub fn split_front_matter(source: &str) -> Split<'_> {
+    let no_front_matter = Split {
+        yaml: None,
+        yaml_line: 0,
+        body: source,
+        body_line: 1,
+    };
+    let Some(first_end) = source.find('\n') else {
+        return no_front_matter;
+    };
+    if source[..first_end].trim_end() != "---" {
+        return no_front_matter;
+    }
+    let yaml_start = first_end + 1;
+    let mut offset = yaml_start;
+    let mut line = 2;
+    for raw in source[yaml_start..].split_inclusive('\n') {
+        let trimmed = raw.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Split {
+                yaml: Some(&source[yaml_start..offset]),
+                yaml_line: 2,
+                body: &source[offset + raw.len()..],
+                body_line: line + 1,
+            };
+        }
+        offset += raw.len();
+        line += 1;
+    }
+    no_front_matter
+}
+
+/// The fields verbatim reads from front matter, after aliases are resolved.
+#[derive(Debug, Default, Clone)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<StatementDate>,
+    pub issuer: Option<String>,
+    pub kind: Option<String>,
+    pub signatories: Vec<Signatory>,
+    pub source: Option<String>,
+    pub topics: Vec<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FrontMatter {
+    /// Reads the YAML text of a front matter block starting at `first_line` of `path`.
+    pub fn parse(yaml: &str, first_line: usize, path: &Path) -> Result<FrontMatter> {
+        let at = |line: usize, message: String| Error::FrontMatter {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let field_line = |key: &str| first_line + key_line(yaml, key).unwrap_or(0);
+        if yaml.trim().is_empty() {
+            return Ok(FrontMatter::default());
+        }
+        let value: Value = serde_yaml_ng::from_str(yaml).map_err(|err| {
+            let line = err
+                .location()
+                .map_or(first_line, |loc| first_line + loc.line() - 1);
+            at(line, format!("front matter is not valid YAML: {err}"))
+        })?;
+        let mapping = match value {
+            Value::Mapping(mapping) => mapping,
+            Value::Null => return Ok(FrontMatter::default()),
+            _ => {
+                return Err(at(
+                    first_line,
+                    "front matter must be a YAML mapping of `field: value` lines".to_string(),
+                ));
+            }
+        };
+        let mut front = FrontMatter::default();
+        let mut year: Option<(String, StatementDate)> = None;
+        for (key, value) in mapping {
+            let Some(key) = key.as_str().map(str::to_string) else {
+                continue;
+            };
+            let line = field_line(&key);
+            let wrong = |expected: &str| {
+                at(
+                    line,
+                    format!(
+                        "field `{key}`: expected {expected}, found {}",
+                        describe(&value)
+                    ),
+                )
+            };
+            match key.as_str() {
+                "title" => {
+                    front.title = Some(clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?))
+                }
+                "date" | "published" | "issued" => {
+                    let text = scalar(&value).ok_or_else(|| wrong("a date such as 2020-10-11"))?;
+                    let date = StatementDate::parse(&text).ok_or_else(|| {
+                        at(line, format!("field `{key}`: `{text}` is not a date (expected YYYY-MM-DD or YYYY)"))
+                    })?;
+                    front.date = Some(date);
+                }
+                "year" => {
+                    let text = scalar(&value).ok_or_else(|| wrong("a year such as 2020"))?;
+                    match StatementDate::parse(&text) {
+                        Some(date @ StatementDate::Year(_)) => year = Some((key.clone(), date)),
+                        _ => return Err(at(line, format!("field `year`: `{text}` is not a year"))),
+                    }
+                }
+                "issuer" => {
+                    front.issuer = Some(clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?))
+                }
+                "type" => {
+                    front.kind = Some(clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?))
+                }
+                "source" | "source_url" | "url" => {
+                    front.source = Some(
+                        scalar(&value)
+                            .ok_or_else(|| wrong("a URL"))?
+                            .trim()
+                            .to_string(),
+                    )
+                }
+                "topics" => {
+                    front.topics = strings(&value).ok_or_else(|| wrong("a list of text"))?
+                }
+                "signatories" => {
+                    front.signatories = signatories(&value)
+                        .map_err(|message| at(line, format!("field `signatories`: {message}")))?
+                }
+                _ => {
+                    let json = serde_json::to_value(&value)
+                        .unwrap_or_else(|_| serde_json::Value::String(format!("{value:?}")));
+                    front.extra.insert(key, json);
+                }
+            }
+        }
+        if front.date.is_none() {
+            front.date = year.map(|(_, date)| date);
+        }
+        Ok(front)
+    }
+}
+
+/// The 1-based offset, within the YAML text, of the line that defines a top-level `key`.
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines().position(|line| {
+        let unquoted = line.trim_start_matches(['"', '\'']);
+        line.starts_with(|c: char| !c.is_whitespace())
+            && unquoted.starts_with(key)
+            && unquoted[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+    })
+}
+
+/// A scalar as text: strings, numbers and booleans; not lists or mappings.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Tagged(tagged) => scalar(&tagged.value),
+        _ => None,
+    }
+}
+
+fn strings(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Sequence(items) => items
+            .iter()
+            .map(|item| scalar(item).map(|s| clean_inline(&s)))
+            .collect(),
+        Value::Null => Some(Vec::new()),
+        other => scalar(other).map(|text| vec![clean_inline(&text)]),
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Reads the signatory list: each item a mapping with `name`, `role`, `country`, or a bare
+/// string naming a country (kept as its country) or an organisation (kept as its name).
+fn signatories(value: &Value) -> std::result::Result<Vec<Signatory>, String> {
+    let items = match value {
+        Value::Sequence(items) => items,
+        Value::Null => return Ok(Vec::new()),
+        other => return Err(format!("expected a list, found {}", describe(other))),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let signatory = match item {
+            Value::Mapping(fields) => {
+                let mut signatory = Signatory::default();
+                for (key, value) in fields {
+                    let key = key.as_str().unwrap_or_default();
+                    let text = scalar(value)
+                        .map(|text| clean_inline(&text))
+                        .filter(|t| !t.is_empty());
+                    match key {
+                        "name" => signatory.name = text,
+                        "role" | "title" => signatory.role = text,
+                        "country" | "organisation" | "organization" => signatory.country = text,
+                        other => {
+                            return Err(format!(
+                                "item {}: unknown key `{other}` (expected name, role or country)",
+                                index + 1
+                            ));
+                        }
+                    }
+                }
+                signatory
+            }
+            other => {
+                let text = scalar(other)
+                    .map(|text| clean_inline(&text))
+                    .ok_or_else(|| format!("item {}: expected text or a mapping", index + 1))?;
+                if country::alpha2(&text).is_some() {
+                    Signatory {
+                        country: Some(text),
+                        ..Signatory::default()
+                    }
+                } else {
+                    Signatory {
+                        name: Some(text),
+                        ..Signatory::default()
+                    }
+                }
+            }
+        };
+        if signatory != Signatory::default() {
+            out.push(signatory);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(yaml: &str) -> Result<FrontMatter> {
+        FrontMatter::parse(yaml, 2, Path::new("x.md"))
+    }
+
+    #[test]
+    fn split_finds_front_matter_and_body_line() {
+        let split = split_front_matter("---\ntitle: A\n---\n\nBody\n");
+        assert_eq!(split.yaml, Some("title: A\n"));
+        assert_eq!(split.body, "\nBody\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn split_without_closing_line_keeps_everything_as_body() {
+        let split = split_front_matter("---\ntitle: A\nBody\n");
+        assert_eq!(split.yaml, None);
+        assert_eq!(split.body_line, 1);
+    }
+
+    #[test]
+    fn aliases_and_quoted_dates_are_accepted() {
+        let front = parse("title: \"A\u{2060}B\u{00A0} C\"\npublished: \"2019-05-02\"\nsource_url: https://x.org\n").unwrap();
+        assert_eq!(front.title.as_deref(), Some("AB C"));
+        assert_eq!(front.date.unwrap().to_string(), "2019-05-02");
+        assert_eq!(front.source.as_deref(), Some("https://x.org"));
+    }
+
+    #[test]
+    fn year_alone_is_a_date() {
+        let front = parse("year: 2017\n").unwrap();
+        assert_eq!(front.date, Some(StatementDate::Year(2017)));
+    }
+
+    #[test]
+    fn unknown_fields_are_kept() {
+        let front = parse("campaign: Safe Net\n").unwrap();
+        assert_eq!(front.extra["campaign"], "Safe Net");
+    }
+
+    #[test]
+    fn signatories_mix_mappings_and_bare_strings() {
+        let front = parse("signatories:\n  - {name: A B, role: Minister, country: Japan}\n  - India\n  - European Union\n").unwrap();
+        assert_eq!(front.signatories.len(), 3);
+        assert_eq!(front.signatories[1].country.as_deref(), Some("India"));
+        assert_eq!(front.signatories[2].name.as_deref(), Some("European Union"));
+    }
+
+    #[test]
+    fn bad_date_names_line_and_field() {
+        let err = parse("title: A\ndate: soon\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "x.md:3: field `date`: `soon` is not a date (expected YYYY-MM-DD or YYYY)"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_line_and_field() {
+        let err = parse("title: A\nsignatories: 42\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "x.md:3: field `signatories`: expected a list, found a number"
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_names_line() {
+        let err = parse("title: A\ndate: [2020\n").unwrap_err().to_string();
+        assert!(err.starts_with("x.md:"), "{err}");
+        assert!(err.contains("front matter is not valid YAML"), "{err}");
+    }
+}

@@ -1,0 +1,343 @@
+//! The corpus model: statements, their signatories and dates, passages and citations.
+
+mod discover;
+mod frontmatter;
+mod markdown;
+mod text;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use discover::{CorpusFile, discover};
+pub use frontmatter::{FrontMatter, split_front_matter};
+pub use markdown::passages;
+pub use text::{clean_inline, word_count};
+
+use crate::country;
+use crate::error::{Error, Result};
+
+/// A statement's date: a day, or only the year when that is all that is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatementDate {
+    Day(jiff::civil::Date),
+    Year(i16),
+}
+
+impl StatementDate {
+    pub fn year(&self) -> i16 {
+        match self {
+            StatementDate::Day(date) => date.year(),
+            StatementDate::Year(year) => *year,
+        }
+    }
+
+    /// A number that sorts like the date, year-only dates first within their year.
+    pub fn sort_key(&self) -> u64 {
+        match self {
+            StatementDate::Day(date) => {
+                date.year() as u64 * 10_000 + date.month() as u64 * 100 + date.day() as u64
+            }
+            StatementDate::Year(year) => *year as u64 * 10_000,
+        }
+    }
+
+    /// Parses `YYYY-MM-DD`, `YYYY`, or an RFC 3339 timestamp (whose date part is kept).
+    pub fn parse(text: &str) -> Option<StatementDate> {
+        let text = text.trim();
+        if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse().ok().map(StatementDate::Year);
+        }
+        let day = text.get(..10)?;
+        let rest = &text[10..];
+        if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+            return None;
+        }
+        day.parse::<jiff::civil::Date>()
+            .ok()
+            .map(StatementDate::Day)
+    }
+}
+
+impl fmt::Display for StatementDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StatementDate::Day(date) => write!(f, "{date}"),
+            StatementDate::Year(year) => write!(f, "{year}"),
+        }
+    }
+}
+
+impl Serialize for StatementDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatementDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        StatementDate::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid date `{text}`")))
+    }
+}
+
+/// One signatory of a statement: a person with a role, a country, or an organisation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+impl Signatory {
+    /// A short label: the person's name with the country, else the country or organisation.
+    pub fn short(&self) -> String {
+        match (&self.name, &self.country) {
+            (Some(name), Some(country)) => format!("{name} ({country})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(country)) => country.clone(),
+            (None, None) => self.role.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The ISO 3166 alpha-2 code of the signatory's country, when it names one.
+    pub fn country_code(&self) -> Option<&'static str> {
+        self.country
+            .as_deref()
+            .and_then(country::alpha2)
+            .or_else(|| self.name.as_deref().and_then(country::alpha2))
+    }
+}
+
+/// A statement's metadata, as read from its front matter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Statement {
+    pub id: String,
+    /// Path relative to the corpus folder, with `/` separators.
+    pub path: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<StatementDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub signatories: Vec<Signatory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Front-matter fields verbatim does not know, kept as they were written.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub passages: u64,
+}
+
+impl Statement {
+    pub fn year(&self) -> Option<i16> {
+        self.date.map(|date| date.year())
+    }
+
+    /// The first few signatories, then how many more there are.
+    pub fn signatories_short(&self, shown: usize) -> String {
+        let mut labels: Vec<String> = self
+            .signatories
+            .iter()
+            .take(shown)
+            .map(Signatory::short)
+            .collect();
+        if self.signatories.len() > shown {
+            labels.push(format!("+{} more", self.signatories.len() - shown));
+        }
+        labels.join(", ")
+    }
+}
+
+/// What a passage is in its statement's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PassageKind {
+    Paragraph,
+    ListItem,
+    Quote,
+    TableRow,
+    Note,
+}
+
+impl PassageKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PassageKind::Paragraph => "paragraph",
+            PassageKind::ListItem => "list-item",
+            PassageKind::Quote => "quote",
+            PassageKind::TableRow => "table-row",
+            PassageKind::Note => "note",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PassageKind> {
+        Some(match text {
+            "paragraph" => PassageKind::Paragraph,
+            "list-item" => PassageKind::ListItem,
+            "quote" => PassageKind::Quote,
+            "table-row" => PassageKind::TableRow,
+            "note" => PassageKind::Note,
+            _ => return None,
+        })
+    }
+}
+
+/// One searchable unit of a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// 1-based, in document order.
+    pub n: u64,
+    pub kind: PassageKind,
+    /// The heading path above the passage, joined with " > ".
+    pub section: String,
+    pub text: String,
+    /// 1-based line of the passage's first character in its source file.
+    pub line: u64,
+    /// Link targets found in the passage, kept as metadata.
+    pub links: Vec<String>,
+}
+
+/// A reference to a statement (`DOC`) or to one of its passages (`DOC#n`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub doc: String,
+    pub n: Option<u64>,
+}
+
+impl Citation {
+    pub fn parse(text: &str) -> Result<Citation> {
+        let text = text.trim();
+        let (doc, n) = match text.rsplit_once('#') {
+            Some((doc, n)) => {
+                let n: u64 = n
+                    .parse()
+                    .map_err(|_| Error::CitationSyntax(text.to_string()))?;
+                if n == 0 {
+                    return Err(Error::CitationSyntax(text.to_string()));
+                }
+                (doc, Some(n))
+            }
+            None => (text, None),
+        };
+        if doc.is_empty() {
+            return Err(Error::CitationSyntax(text.to_string()));
+        }
+        Ok(Citation {
+            doc: doc.to_string(),
+            n,
+        })
+    }
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.n {
+            Some(n) => write!(f, "{}#{}", self.doc, n),
+            None => write!(f, "{}", self.doc),
+        }
+    }
+}
+
+/// A statement read from disk: its metadata and its passages.
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    pub statement: Statement,
+    pub passages: Vec<Passage>,
+    /// Heading texts, which set sections rather than forming passages.
+    pub headings: Vec<String>,
+}
+
+/// Reads one corpus file into a statement and its passages.
+pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatement> {
+    let split = split_front_matter(source);
+    if split.yaml.is_none()
+        && source
+            .lines()
+            .next()
+            .is_some_and(|line| line.trim_end() == "---")
+    {
+        return Err(Error::FrontMatter {
+            path: file.abs_path.clone(),
+            line: 1,
+            message:
+                "front matter opened here is never closed: add a line `---` after the last field"
+                    .to_string(),
+        });
+    }
+    let front = match split.yaml {
+        Some(yaml) => FrontMatter::parse(yaml, split.yaml_line, &file.abs_path)?,
+        None => FrontMatter::default(),
+    };
+    let title = front.title.clone().unwrap_or_else(|| file.id.clone());
+    let parsed = passages(split.body, split.body_line, &title);
+    let statement = Statement {
+        id: file.id.clone(),
+        path: file.rel_path.clone(),
+        title,
+        date: front.date,
+        issuer: front.issuer,
+        kind: front.kind,
+        signatories: front.signatories,
+        source: front.source,
+        topics: front.topics,
+        extra: front.extra,
+        passages: parsed.passages.len() as u64,
+    };
+    Ok(ParsedStatement {
+        statement,
+        passages: parsed.passages,
+        headings: parsed.headings,
+    })
+}
+
+/// Decodes a file's bytes as UTF-8, dropping a byte-order mark; invalid sequences become U+FFFD.
+pub fn decode_source(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_day_year_and_timestamp() {
+        assert_eq!(
+            StatementDate::parse("2020-10-11").unwrap().to_string(),
+            "2020-10-11"
+        );
+        assert_eq!(
+            StatementDate::parse("2017"),
+            Some(StatementDate::Year(2017))
+        );
+        assert_eq!(
+            StatementDate::parse("2021-05-07T12:00:00-04:00")
+                .unwrap()
+                .to_string(),
+            "2021-05-07"
+        );
+        assert_eq!(StatementDate::parse("2020-02-30"), None);
+        assert_eq!(StatementDate::parse("soon"), None);
+    }
+
+    #[test]
+    fn citations_parse() {
+        let c = Citation::parse("e2ee#12").unwrap();
+        assert_eq!((c.doc.as_str(), c.n), ("e2ee", Some(12)));
+        assert_eq!(Citation::parse("e2ee").unwrap().n, None);
+        assert!(Citation::parse("e2ee#0").is_err());
+        assert!(Citation::parse("e2ee#x").is_err());
+        assert!(Citation::parse("#3").is_err());
+    }
+}

@@ -1,0 +1,210 @@
+//! Reading the index: statements, passages, and opening an index that is current.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
+use super::{Fields, IngestReport, Locations, OpenOutcome, ingest, open};
+use crate::corpus::{PassageKind, Statement, discover};
+use crate::error::{Error, Result};
+
+/// A passage as stored in the index: enough to print it without reopening its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPassage {
+    pub doc: String,
+    pub n: u64,
+    pub kind: PassageKind,
+    pub section: String,
+    pub text: String,
+    pub line: u64,
+    pub links: Vec<String>,
+}
+
+/// An open, current index and a searcher over its last commit.
+pub struct CorpusIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub searcher: Searcher,
+    _reader: IndexReader,
+}
+
+impl CorpusIndex {
+    /// Opens the index, ingesting first when it is missing, of another schema version, or older
+    /// than the corpus. Returns the ingest's report when one ran.
+    pub fn open_current(locations: &Locations) -> Result<(CorpusIndex, Option<IngestReport>)> {
+        let report = match open(&locations.index)? {
+            OpenOutcome::Ready(opened) => {
+                if !locations.corpus.is_dir() {
+                    // An index without its corpus is still searchable as it stands.
+                    None
+                } else {
+                    let files = discover(&locations.corpus)?;
+                    let current = opened
+                        .manifest
+                        .as_ref()
+                        .is_some_and(|manifest| manifest.matches(&locations.corpus_key(), &files));
+                    if current {
+                        None
+                    } else {
+                        Some(ingest(locations, false, false)?)
+                    }
+                }
+            }
+            OpenOutcome::Missing | OpenOutcome::Outdated(_) => {
+                Some(ingest(locations, false, false)?)
+            }
+        };
+        let OpenOutcome::Ready(opened) = open(&locations.index)? else {
+            return Err(Error::Index {
+                path: locations.index.clone(),
+                message: "the index could not be opened after ingest".to_string(),
+            });
+        };
+        let reader = opened
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        Ok((
+            CorpusIndex {
+                index: opened.index,
+                fields: opened.fields,
+                searcher,
+                _reader: reader,
+            },
+            report,
+        ))
+    }
+
+    pub fn term(&self, field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// A query matching every passage record.
+    pub fn passages_query(&self) -> Box<dyn Query> {
+        self.term(self.fields.record, RECORD_PASSAGE)
+    }
+
+    /// A query matching every statement record.
+    pub fn statements_query(&self) -> Box<dyn Query> {
+        self.term(self.fields.record, RECORD_STATEMENT)
+    }
+
+    /// The statement with this id.
+    pub fn statement(&self, id: &str) -> Result<Option<Statement>> {
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.statements_query()),
+            (Occur::Must, self.term(self.fields.doc, id)),
+        ]);
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        match found.into_iter().next() {
+            Some(address) => self.load_statement(address).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every statement whose record matches `filter` (all when `None`), by date then id.
+    pub fn statements(&self, filter: Option<Box<dyn Query>>) -> Result<Vec<Statement>> {
+        let mut clauses = vec![(Occur::Must, self.statements_query())];
+        if let Some(filter) = filter {
+            clauses.push((Occur::Must, filter));
+        }
+        let found = self
+            .searcher
+            .search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+        let mut statements = found
+            .into_iter()
+            .map(|address| self.load_statement(address))
+            .collect::<Result<Vec<_>>>()?;
+        statements.sort_by(|a, b| {
+            let key = |s: &Statement| s.date.map_or(u64::MAX, |d| d.sort_key());
+            key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(statements)
+    }
+
+    /// The ids of the statements matching a statement-level filter.
+    pub fn statement_ids(&self, filter: Box<dyn Query>) -> Result<HashSet<String>> {
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.statements_query()),
+            (Occur::Must, filter),
+        ]);
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        let mut ids = HashSet::with_capacity(found.len());
+        for address in found {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            if let Some(id) = doc.get_first(self.fields.doc).and_then(|v| v.as_str()) {
+                ids.insert(id.to_string());
+            }
+        }
+        Ok(ids)
+    }
+
+    fn load_statement(&self, address: DocAddress) -> Result<Statement> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let meta = doc
+            .get_first(self.fields.meta)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
+        serde_json::from_str(meta).map_err(|err| Error::Index {
+            path: "index".into(),
+            message: format!(
+                "a statement record is unreadable ({err}); run `verbatim ingest --rebuild`"
+            ),
+        })
+    }
+
+    /// The passages of `doc` numbered `first..=last`, in order.
+    pub fn passages(&self, doc: &str, first: u64, last: u64) -> Result<Vec<StoredPassage>> {
+        let range = RangeQuery::new(
+            Bound::Included(Term::from_field_u64(self.fields.n, first)),
+            Bound::Included(Term::from_field_u64(self.fields.n, last)),
+        );
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.passages_query()),
+            (Occur::Must, self.term(self.fields.doc, doc)),
+            (Occur::Must, Box::new(range)),
+        ]);
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        let mut passages = found
+            .into_iter()
+            .map(|address| self.passage(address))
+            .collect::<Result<Vec<_>>>()?;
+        passages.sort_by_key(|passage| passage.n);
+        Ok(passages)
+    }
+
+    /// Reads a stored passage record.
+    pub fn passage(&self, address: DocAddress) -> Result<StoredPassage> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let fields = &self.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let number = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        Ok(StoredPassage {
+            doc: text(fields.doc),
+            n: number(fields.n),
+            kind: PassageKind::parse(&text(fields.kind)).unwrap_or(PassageKind::Paragraph),
+            section: text(fields.section),
+            text: text(fields.text),
+            line: number(fields.line),
+            links: doc
+                .get_all(fields.links)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! The `verbatim` binary: parse the command line, run it, turn the outcome into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = verbatim::cli::Cli::parse();
+    match verbatim::run(cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(err) => {
+            // A closed pipe (`verbatim search … | head`) is the reader's choice, not an error.
+            if err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("verbatim: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! JSON and JSON Lines writers.
+
+use std::io;
+
+use serde::Serialize;
+
+/// Writes one pretty-printed JSON document.
+pub fn document<T: Serialize + ?Sized>(out: &mut dyn io::Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// Writes one compact JSON record per line.
+pub fn lines<T: Serialize>(out: &mut dyn io::Write, records: &[T]) -> io::Result<()> {
+    for record in records {
+        serde_json::to_writer(&mut *out, record)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,364 @@
+//! From what the user typed to a tantivy query: the query string, and filters by signatory,
+//! year, type and statement.
+
+use std::ops::Bound;
+use std::str::FromStr;
+
+use tantivy::query::{
+    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, Term};
+
+use crate::country;
+use crate::error::{Error, Result};
+use crate::index::CorpusIndex;
+use crate::index::schema::{QUERY_FIELDS, exact_analyzer, keyword_analyzer};
+
+/// An inclusive range of years; either end may be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct YearRange {
+    pub from: Option<u16>,
+    pub to: Option<u16>,
+}
+
+impl FromStr for YearRange {
+    type Err = Error;
+
+    /// `2020`, `2018..2020`, `2019..`, `..2019`.
+    fn from_str(spec: &str) -> Result<YearRange> {
+        let fail = |reason: &str| Error::YearSpec {
+            spec: spec.to_string(),
+            reason: reason.to_string(),
+        };
+        let year = |text: &str| -> Result<Option<u16>> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            if text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(fail(&format!("`{text}` is not a four-digit year")));
+            }
+            text.parse().map(Some).map_err(|_| fail("not a year"))
+        };
+        let range = match spec.split_once("..") {
+            Some((from, to)) => YearRange {
+                from: year(from)?,
+                to: year(to)?,
+            },
+            None => {
+                let single = year(spec)?.ok_or_else(|| fail("empty"))?;
+                YearRange {
+                    from: Some(single),
+                    to: Some(single),
+                }
+            }
+        };
+        if range.from.is_none() && range.to.is_none() {
+            return Err(fail("give at least one year"));
+        }
+        if let (Some(from), Some(to)) = (range.from, range.to)
+            && from > to
+        {
+            return Err(fail(&format!("{from} is after {to}")));
+        }
+        Ok(range)
+    }
+}
+
+impl YearRange {
+    pub fn contains(&self, year: i16) -> bool {
+        let year = year as i32;
+        self.from.is_none_or(|from| year >= from as i32)
+            && self.to.is_none_or(|to| year <= to as i32)
+    }
+
+    fn query(&self, field: Field) -> Box<dyn Query> {
+        let bound = |year: Option<u16>| match year {
+            Some(year) => Bound::Included(Term::from_field_u64(field, year as u64)),
+            None => Bound::Unbounded,
+        };
+        Box::new(RangeQuery::new(bound(self.from), bound(self.to)))
+    }
+}
+
+/// Which statements a command looks at.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Filters {
+    /// A statement must have a signatory matching any of these.
+    pub signatories: Vec<String>,
+    pub years: Option<YearRange>,
+    /// A statement must be of any of these types.
+    pub types: Vec<String>,
+    /// A statement must be one of these.
+    pub docs: Vec<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.signatories.is_empty()
+            && self.years.is_none()
+            && self.types.is_empty()
+            && self.docs.is_empty()
+    }
+
+    /// A query over statement records for every filter; `None` when there is no filter.
+    pub fn statement_query(&self, index: &CorpusIndex) -> Option<Box<dyn Query>> {
+        let fields = &index.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !self.signatories.is_empty() {
+            let any = self
+                .signatories
+                .iter()
+                .map(|name| {
+                    (
+                        Occur::Should,
+                        signatory_query(fields.signatory, fields.country, name),
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !self.types.is_empty() {
+            let mut analyzer = keyword_analyzer();
+            let terms = self
+                .types
+                .iter()
+                .flat_map(|kind| analyze(&mut analyzer, kind))
+                .map(|token| Term::from_field_text(fields.doc_type, &token));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if !self.docs.is_empty() {
+            let terms = self
+                .docs
+                .iter()
+                .map(|id| Term::from_field_text(fields.doc, id));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if let Some(years) = &self.years {
+            clauses.push((Occur::Must, years.query(fields.year)));
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// A query over passage records: statement-level filters are resolved to the ids of the
+    /// statements that pass them, since signatories live on statement records only.
+    pub fn passage_query(&self, index: &CorpusIndex) -> Result<Option<Box<dyn Query>>> {
+        let fields = &index.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !self.signatories.is_empty() || !self.types.is_empty() {
+            let statement_filter = Filters {
+                signatories: self.signatories.clone(),
+                types: self.types.clone(),
+                docs: self.docs.clone(),
+                years: None,
+            };
+            let ids = match statement_filter.statement_query(index) {
+                Some(query) => index.statement_ids(query)?,
+                None => Default::default(),
+            };
+            if ids.is_empty() {
+                return Ok(Some(Box::new(EmptyQuery)));
+            }
+            let terms = ids.iter().map(|id| Term::from_field_text(fields.doc, id));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        } else if !self.docs.is_empty() {
+            let terms = self
+                .docs
+                .iter()
+                .map(|id| Term::from_field_text(fields.doc, id));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if let Some(years) = &self.years {
+            clauses.push((Occur::Must, years.query(fields.year)));
+        }
+        Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
+    }
+}
+
+/// A signatory filter: the words of `name` in a row within one name, role or country, or the
+/// country it names by name, alias or ISO code.
+fn signatory_query(signatory: Field, country_field: Field, name: &str) -> Box<dyn Query> {
+    let mut analyzer = exact_analyzer();
+    let words = analyze(&mut analyzer, name);
+    let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    match words.len() {
+        0 => {}
+        1 => any.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(signatory, &words[0]),
+                IndexRecordOption::Basic,
+            )),
+        )),
+        _ => any.push((
+            Occur::Should,
+            Box::new(PhraseQuery::new(
+                words
+                    .iter()
+                    .map(|w| Term::from_field_text(signatory, w))
+                    .collect(),
+            )),
+        )),
+    }
+    if let Some(code) = country::alpha2(name) {
+        any.push((
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(country_field, code),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
+/// The tokens an analyser makes of a text.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().text.clone());
+    }
+    tokens
+}
+
+/// Parses the user's query: words all required, "phrases", `"phrase"~N`, OR, AND, -exclusion,
+/// (grouping), prefix*, and `field:` terms. `exact` searches the unstemmed text.
+pub fn parse_user_query(
+    index: &Index,
+    fields: &crate::index::Fields,
+    query: &str,
+    exact: bool,
+) -> Result<Box<dyn Query>> {
+    check_balanced(query)?;
+    let default_field = if exact {
+        fields.text_exact
+    } else {
+        fields.text
+    };
+    let mut parser = QueryParser::for_index(index, vec![default_field]);
+    parser.set_conjunction_by_default();
+    parser
+        .parse_query(query)
+        .map_err(|err| Error::Query(describe_parse_error(query, err)))
+}
+
+/// Rejects what the grammar would otherwise read in surprising ways, with a message that says
+/// what is wrong.
+fn check_balanced(query: &str) -> Result<()> {
+    if query.trim().is_empty() {
+        return Err(Error::Query(
+            "the query is empty; give words or a \"quoted phrase\"".to_string(),
+        ));
+    }
+    let mut in_quote = false;
+    let mut depth: i32 = 0;
+    let mut escaped = false;
+    for c in query.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '"' => in_quote = !in_quote,
+            '(' if !in_quote => depth += 1,
+            ')' if !in_quote => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(Error::Query(format!(
+                        "unbalanced parenthesis: `)` without `(` in `{query}`"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    if in_quote {
+        return Err(Error::Query(format!(
+            "unbalanced quote: a phrase opened with \" is never closed in `{query}`"
+        )));
+    }
+    if depth > 0 {
+        return Err(Error::Query(format!(
+            "unbalanced parenthesis: `(` is never closed in `{query}`"
+        )));
+    }
+    Ok(())
+}
+
+fn describe_parse_error(query: &str, err: QueryParserError) -> String {
+    match err {
+        QueryParserError::SyntaxError(_) => format!(
+            "cannot parse `{query}`: use words, \"quoted phrases\", \"phrase\"~N, OR, AND, -word, (groups), prefix* and field:word"
+        ),
+        QueryParserError::FieldDoesNotExist(field) | QueryParserError::FieldNotIndexed(field) => {
+            format!(
+                "unknown field `{field}:` (fields you can search: {})",
+                QUERY_FIELDS.join(", ")
+            )
+        }
+        QueryParserError::AllButQueryForbidden => {
+            "the query only excludes words (-word); add a word or phrase to search for".to_string()
+        }
+        other => format!("cannot use `{query}`: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_specs_parse() {
+        let y = |s: &str| s.parse::<YearRange>().map(|r| (r.from, r.to));
+        assert_eq!(y("2020").unwrap(), (Some(2020), Some(2020)));
+        assert_eq!(y("2018..2020").unwrap(), (Some(2018), Some(2020)));
+        assert_eq!(y("2019..").unwrap(), (Some(2019), None));
+        assert_eq!(y("..2019").unwrap(), (None, Some(2019)));
+        for bad in ["", "..", "20", "2020..2018", "last year", "2020-2021"] {
+            assert!(y(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn year_error_names_the_spec() {
+        let err = "2020..2018".parse::<YearRange>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid --year `2020..2018`: 2020 is after 2018 (expected 2020, 2018..2020, 2019.. or ..2019)"
+        );
+    }
+
+    #[test]
+    fn unbalanced_queries_are_named() {
+        assert!(
+            check_balanced("\"lawful access")
+                .unwrap_err()
+                .to_string()
+                .contains("unbalanced quote")
+        );
+        assert!(
+            check_balanced("(a OR b")
+                .unwrap_err()
+                .to_string()
+                .contains("unbalanced parenthesis")
+        );
+        assert!(
+            check_balanced("a)")
+                .unwrap_err()
+                .to_string()
+                .contains("unbalanced parenthesis")
+        );
+        assert!(
+            check_balanced("  ")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        assert!(check_balanced("\"lawful access\"~2 (a OR b) -c").is_ok());
+    }
+}

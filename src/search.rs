@@ -1,0 +1,365 @@
+//! Running a search: the query and filters in, hit records with exact match offsets out.
+
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::corpus::{PassageKind, Signatory, Statement};
+use crate::error::Result;
+use crate::highlight::Highlighter;
+use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N};
+use crate::index::{CorpusIndex, StoredPassage};
+use crate::query::{Filters, parse_user_query};
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best match first (BM25), ties by date, statement and passage.
+    Relevance,
+    /// Chronological, then statement, then passage order.
+    Date,
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchRequest {
+    pub query: String,
+    pub exact: bool,
+    pub filters: Filters,
+    /// `None` for every hit.
+    pub limit: Option<usize>,
+    pub sort: SortOrder,
+    /// Neighbouring passages shown before and after each hit.
+    pub context: u64,
+}
+
+/// A passage with its statement's metadata: the record every command prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageRecord {
+    pub citation: String,
+    pub doc: String,
+    pub n: u64,
+    pub title: String,
+    pub date: Option<String>,
+    pub year: Option<i16>,
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
+    pub issuer: Option<String>,
+    pub signatories: Vec<Signatory>,
+    pub section: String,
+    pub kind: PassageKind,
+    pub text: String,
+    pub source: Option<String>,
+    pub path: String,
+    pub line: u64,
+    pub links: Vec<String>,
+}
+
+impl PassageRecord {
+    pub fn new(passage: StoredPassage, statement: &Statement) -> PassageRecord {
+        PassageRecord {
+            citation: format!("{}#{}", passage.doc, passage.n),
+            doc: passage.doc,
+            n: passage.n,
+            title: statement.title.clone(),
+            date: statement.date.map(|date| date.to_string()),
+            year: statement.year(),
+            doc_type: statement.kind.clone(),
+            issuer: statement.issuer.clone(),
+            signatories: statement.signatories.clone(),
+            section: passage.section,
+            kind: passage.kind,
+            text: passage.text,
+            source: statement.source.clone(),
+            path: statement.path.clone(),
+            line: passage.line,
+            links: passage.links,
+        }
+    }
+}
+
+/// A neighbouring passage shown for context.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextPassage {
+    pub citation: String,
+    pub n: u64,
+    pub kind: PassageKind,
+    pub section: String,
+    pub text: String,
+}
+
+/// One matching passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub passage: PassageRecord,
+    /// Byte ranges of the matches in `text`, sorted and not overlapping.
+    pub matches: Vec<[usize; 2]>,
+    pub match_count: usize,
+    pub score: f32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<ContextPassage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<ContextPassage>,
+}
+
+/// The outcome of a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub schema: u32,
+    pub query: String,
+    pub exact: bool,
+    pub filters: Filters,
+    pub sort: SortOrder,
+    /// Every matching passage, not only those shown.
+    pub total_hits: u64,
+    /// The statements those passages belong to.
+    pub total_statements: u64,
+    pub hits: Vec<Hit>,
+}
+
+/// The version of the hit record's shape, carried in JSON output.
+pub const RECORD_SCHEMA: u32 = 1;
+
+/// Runs a search and builds its hit records.
+pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let user_query = parse_user_query(&index.index, &index.fields, &request.query, request.exact)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, user_query),
+        (Occur::Must, index.passages_query()),
+    ];
+    if let Some(filter) = request.filters.passage_query(index)? {
+        clauses.push((Occur::Must, filter));
+    }
+    let query = BooleanQuery::new(clauses);
+
+    let (total_hits, statements) = index.searcher.search(&query, &HitStats)?;
+    let limit = match request.limit {
+        Some(limit) => limit.min(total_hits as usize),
+        None => total_hits as usize,
+    };
+    let ranked = if limit == 0 {
+        Vec::new()
+    } else {
+        rank(index, &query, limit, request.sort)?
+    };
+
+    let mut highlighter = Highlighter::new(&request.query, request.exact);
+    let mut statements_by_id: HashMap<String, Arc<Statement>> = HashMap::new();
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked {
+        let passage = index.passage(address)?;
+        let statement = match statements_by_id.get(&passage.doc) {
+            Some(statement) => statement.clone(),
+            None => {
+                let statement = Arc::new(
+                    index
+                        .statement(&passage.doc)?
+                        .unwrap_or_else(|| missing_statement(&passage.doc)),
+                );
+                statements_by_id.insert(passage.doc.clone(), statement.clone());
+                statement
+            }
+        };
+        let (before, after) = if request.context > 0 {
+            context(index, &passage, request.context, statement.passages)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let matches: Vec<[usize; 2]> = highlighter
+            .spans(&passage.text)
+            .into_iter()
+            .map(|(from, to)| [from, to])
+            .collect();
+        hits.push(Hit {
+            match_count: matches.len(),
+            matches,
+            score,
+            before,
+            after,
+            passage: PassageRecord::new(passage, &statement),
+        });
+    }
+    Ok(SearchResults {
+        schema: RECORD_SCHEMA,
+        query: request.query.clone(),
+        exact: request.exact,
+        filters: request.filters.clone(),
+        sort: request.sort,
+        total_hits,
+        total_statements: statements.len() as u64,
+        hits,
+    })
+}
+
+/// A statement record that should exist but does not: print the passage all the same.
+fn missing_statement(id: &str) -> Statement {
+    Statement {
+        id: id.to_string(),
+        path: String::new(),
+        title: id.to_string(),
+        date: None,
+        issuer: None,
+        kind: None,
+        signatories: Vec::new(),
+        source: None,
+        topics: Vec::new(),
+        extra: Default::default(),
+        passages: 0,
+    }
+}
+
+/// The top `limit` hits in order, with their scores. Ties are broken by fast fields (date,
+/// a hash of the statement id, passage number), never by tantivy's internal addresses, which
+/// change when segments merge.
+fn rank(
+    index: &CorpusIndex,
+    query: &dyn Query,
+    limit: usize,
+    sort: SortOrder,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let keys = |reader: &SegmentReader| {
+        let column = |name: &str| reader.fast_fields().u64(name).ok();
+        (column(FAST_DATE_KEY), column(FAST_DOC_HASH), column(FAST_N))
+    };
+    let value = |column: &Option<Column<u64>>, doc: DocId| {
+        column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+    };
+    let collected: Vec<(f32, DocAddress)> = match sort {
+        SortOrder::Relevance => {
+            let collector =
+                TopDocs::with_limit(limit).tweak_score(move |reader: &SegmentReader| {
+                    let (date, hash, n) = keys(reader);
+                    move |doc: DocId, score: Score| {
+                        (
+                            score,
+                            Reverse(value(&date, doc)),
+                            Reverse(value(&hash, doc)),
+                            Reverse(value(&n, doc)),
+                        )
+                    }
+                });
+            index
+                .searcher
+                .search(query, &collector)?
+                .into_iter()
+                .map(|(key, address)| (key.0, address))
+                .collect()
+        }
+        SortOrder::Date => {
+            let collector =
+                TopDocs::with_limit(limit).tweak_score(move |reader: &SegmentReader| {
+                    let (date, hash, n) = keys(reader);
+                    move |doc: DocId, score: Score| {
+                        (
+                            Reverse((value(&date, doc), value(&hash, doc), value(&n, doc))),
+                            score,
+                        )
+                    }
+                });
+            index
+                .searcher
+                .search(query, &collector)?
+                .into_iter()
+                .map(|(key, address)| (key.1, address))
+                .collect()
+        }
+    };
+    Ok(collected)
+}
+
+/// The passages around a hit, within its statement.
+fn context(
+    index: &CorpusIndex,
+    passage: &StoredPassage,
+    radius: u64,
+    passages_in_statement: u64,
+) -> Result<(Vec<ContextPassage>, Vec<ContextPassage>)> {
+    let first = passage.n.saturating_sub(radius).max(1);
+    let last = passage
+        .n
+        .saturating_add(radius)
+        .min(passages_in_statement.max(passage.n));
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for neighbour in index.passages(&passage.doc, first, last)? {
+        let record = ContextPassage {
+            citation: format!("{}#{}", neighbour.doc, neighbour.n),
+            n: neighbour.n,
+            kind: neighbour.kind,
+            section: neighbour.section,
+            text: neighbour.text,
+        };
+        if neighbour.n < passage.n {
+            before.push(record);
+        } else if neighbour.n > passage.n {
+            after.push(record);
+        }
+    }
+    Ok((before, after))
+}
+
+/// Counts every matching passage and the distinct statements they belong to, in one pass.
+struct HitStats;
+
+struct SegmentHitStats {
+    doc_hash: Option<Column<u64>>,
+    count: u64,
+    statements: HashSet<u64>,
+}
+
+impl Collector for HitStats {
+    type Fruit = (u64, HashSet<u64>);
+    type Child = SegmentHitStats;
+
+    fn for_segment(
+        &self,
+        _ordinal: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentHitStats> {
+        Ok(SegmentHitStats {
+            doc_hash: Some(reader.fast_fields().u64(FAST_DOC_HASH)?),
+            count: 0,
+            statements: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(u64, HashSet<u64>)>,
+    ) -> tantivy::Result<(u64, HashSet<u64>)> {
+        let mut total = 0;
+        let mut statements = HashSet::new();
+        for (count, hashes) in fruits {
+            total += count;
+            statements.extend(hashes);
+        }
+        Ok((total, statements))
+    }
+}
+
+impl SegmentCollector for SegmentHitStats {
+    type Fruit = (u64, HashSet<u64>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.count += 1;
+        if let Some(hash) = self.doc_hash.as_ref().and_then(|column| column.first(doc)) {
+            self.statements.insert(hash);
+        }
+    }
+
+    fn harvest(self) -> (u64, HashSet<u64>) {
+        (self.count, self.statements)
+    }
+}
