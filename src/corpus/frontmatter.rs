@@ -37,8 +37,7 @@ pub fn split_front_matter(source: &str) -> Split<'_> {
     }
     let yaml_start = first_end + 1;
     let mut offset = yaml_start;
-    let mut line = 2;
-    for raw in source[yaml_start..].split_inclusive('\n') {
+    for (line, raw) in (2..).zip(source[yaml_start..].split_inclusive('\n')) {
         let trimmed = raw.trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Split {
@@ -49,7 +48,6 @@ pub fn split_front_matter(source: &str) -> Split<'_> {
             };
         }
         offset += raw.len();
-        line += 1;
     }
     no_front_matter
 }

@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::text::{clean_inline, html_block_text};
+use super::text::{clean_inline, drop_stray_emphasis, html_block_text};
 use super::{Passage, PassageKind};
 
 /// The Markdown dialect of statements: CommonMark with GitHub's tables, footnotes,
@@ -184,7 +184,8 @@ impl Walker<'_> {
                 self.heading_seq += 1;
             }
             TagEnd::Paragraph | TagEnd::CodeBlock => {
-                if self.owns_builder.pop().unwrap_or(false) {
+                let owned = self.owns_builder.pop().unwrap_or(false);
+                if owned {
                     self.close_builder();
                 }
             }
@@ -238,7 +239,8 @@ impl Walker<'_> {
     }
 
     fn finish(&mut self, builder: Builder) {
-        let text = clean_inline(&builder.text);
+        // Emphasis markers that did not pair up arrive as text, in pieces; drop them whole.
+        let text = clean_inline(&drop_stray_emphasis(&builder.text));
         if !text.chars().any(char::is_alphanumeric) {
             return;
         }
@@ -350,7 +352,8 @@ fn plain_text(markdown: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(markdown, parser_options()) {
         match event {
-            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::Text(text) => out.push_str(&drop_stray_emphasis(&text)),
+            Event::Code(text) => out.push_str(&text),
             Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             Event::FootnoteReference(label) => {
                 out.push('[');
@@ -494,6 +497,12 @@ mod tests {
         let got = passages("\nOne.\n\n- two\n- three\n", 10, "T").passages;
         let lines: Vec<u64> = got.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![11, 13, 14]);
+    }
+
+    #[test]
+    fn unmatched_strong_markers_are_dropped() {
+        assert_eq!(texts("**Resilience **\n")[0].2, "Resilience");
+        assert_eq!(texts("a * b and ****c****\n")[0].2, "a * b and c");
     }
 
     #[test]

@@ -27,6 +27,22 @@ pub fn clean_inline(text: &str) -> String {
     out
 }
 
+/// Drops runs of two or more asterisks left in text when emphasis markers did not pair up
+/// (`**Resilience **`); a lone `*` may be meant and stays.
+pub fn drop_stray_emphasis(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("**") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("**") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..].trim_start_matches('*');
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Characters with no width that scraped pages carry inside words and titles.
 fn is_invisible(c: char) -> bool {
     matches!(

@@ -16,13 +16,15 @@ pub use writer::{IngestReport, Skipped, ingest};
 
 use crate::corpus::CorpusFile;
 use crate::error::{Error, Result};
-use schema::SCHEMA_VERSION;
+use schema::{INGEST_FINGERPRINT, SCHEMA_VERSION};
 
 /// What the last commit indexed, stored in that very commit's payload so that the two can never
 /// disagree.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema_version: u32,
+    #[serde(default)]
+    pub ingest_fingerprint: String,
     /// The corpus folder, as an absolute path.
     pub corpus: String,
     /// By path relative to the corpus.
@@ -47,6 +49,7 @@ impl Manifest {
     /// that a check costs one `stat` per file.
     pub fn matches(&self, corpus: &str, files: &[CorpusFile]) -> bool {
         self.schema_version == SCHEMA_VERSION
+            && self.ingest_fingerprint == INGEST_FINGERPRINT
             && self.corpus == corpus
             && self.files.len() == files.len()
             && files.iter().all(|file| {
@@ -96,7 +99,7 @@ pub struct Opened {
 
 /// Why an existing index cannot be used as it is.
 pub enum OpenOutcome {
-    Ready(Opened),
+    Ready(Box<Opened>),
     Missing,
     Outdated(String),
 }
@@ -143,11 +146,18 @@ pub fn open(dir: &Path) -> Result<OpenOutcome> {
             manifest.schema_version
         )));
     }
-    Ok(OpenOutcome::Ready(Opened {
+    if let Some(manifest) = &manifest
+        && manifest.ingest_fingerprint != INGEST_FINGERPRINT
+    {
+        return Ok(OpenOutcome::Outdated(
+            "it was written by a version of verbatim that reads statements differently".to_string(),
+        ));
+    }
+    Ok(OpenOutcome::Ready(Box::new(Opened {
         index,
         fields,
         manifest,
-    }))
+    })))
 }
 
 /// Creates an empty index in `dir`, removing an index of another version first.

@@ -13,6 +13,10 @@ use tantivy::tokenizer::{
 /// version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// A fingerprint of the ingest code (see `build.rs`): an index written by a build that split
+/// or stored passages differently is rebuilt, even when the schema is the same.
+pub const INGEST_FINGERPRINT: &str = env!("VERBATIM_INGEST_FINGERPRINT");
+
 /// Analyser names, as registered on every opened index.
 const STEMMED: &str = "verbatim_stemmed";
 const EXACT: &str = "verbatim_exact";

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
-use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT, SCHEMA_VERSION, doc_hash};
+use super::schema::{
+    INGEST_FINGERPRINT, RECORD_PASSAGE, RECORD_STATEMENT, SCHEMA_VERSION, doc_hash,
+};
 use super::{Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, create, open};
 use crate::corpus::{ParsedStatement, decode_source, discover, parse_statement};
 use crate::error::{Error, Result};
@@ -46,7 +48,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     let files = discover(&locations.corpus)?;
     let corpus_key = locations.corpus_key();
     let (opened, rebuilt) = match open(&locations.index)? {
-        OpenOutcome::Ready(opened) if !rebuild => (opened, None),
+        OpenOutcome::Ready(opened) if !rebuild => (*opened, None),
         OpenOutcome::Ready(_) => (
             create(&locations.index)?,
             Some("--rebuild was given".to_string()),
@@ -93,6 +95,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     };
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
+        ingest_fingerprint: INGEST_FINGERPRINT.to_string(),
         corpus: corpus_key,
         files: BTreeMap::new(),
     };
