@@ -88,8 +88,20 @@ pub struct FilterArgs {
 }
 
 fn parse_year(spec: &str) -> Result<YearRange, String> {
-    spec.parse()
-        .map_err(|err: crate::error::Error| err.to_string())
+    spec.parse().map_err(|err| match err {
+        crate::error::Error::YearSpec { reason, .. } => {
+            format!("{reason} (expected 2020, 2018..2020, 2019.. or ..2019)")
+        }
+        other => other.to_string(),
+    })
+}
+
+fn parse_limit(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err("the limit must be at least 1 (use --all for every hit)".to_string()),
+        Ok(limit) => Ok(limit),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -106,7 +118,7 @@ pub struct SearchArgs {
 
     /// Show at most this many hits.
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = parse_limit)]
     pub limit: u64,
 
     /// Show every hit.

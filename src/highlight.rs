@@ -1,23 +1,26 @@
 //! Exact match spans: which bytes of a passage the query matched, computed on the passage text
 //! with the field's own analyser, so a phrase lights up whole and a lone word of it does not.
 
-use tantivy::query_grammar::{Occur, UserInputAst, UserInputLeaf};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::index::schema::{exact_analyzer, stemmed_analyzer};
+use crate::query::UserQuery;
 
 /// One positive literal of the query: a word or a phrase, after analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pattern {
     terms: Vec<String>,
     slop: u32,
-    /// The last term matches as a prefix (`encrypt*`).
+    /// The last term matches as a prefix (`encrypt*`), on unstemmed words.
     prefix: bool,
+    /// Matched against unstemmed tokens.
+    unstemmed: bool,
 }
 
 /// Finds the spans a query matches in passage texts.
 pub struct Highlighter {
-    analyzer: TextAnalyzer,
+    stemmed: TextAnalyzer,
+    unstemmed: TextAnalyzer,
     patterns: Vec<Pattern>,
 }
 
@@ -30,20 +33,35 @@ struct Token {
 }
 
 impl Highlighter {
-    /// Reads the phrases and words of `query` that search the passage text; excluded words and
-    /// other fields are left out.
-    pub fn new(query: &str, exact: bool) -> Highlighter {
-        let mut analyzer = if exact {
-            exact_analyzer()
-        } else {
-            stemmed_analyzer()
-        };
-        let mut patterns = Vec::new();
-        if let Ok(ast) = tantivy::query_grammar::parse_query(query) {
-            collect(&ast, false, &mut analyzer, &mut patterns);
+    /// Takes the phrases and words of the query that search the passage text; excluded words
+    /// and other fields are left out.
+    pub fn new(query: &UserQuery) -> Highlighter {
+        let mut stemmed = stemmed_analyzer();
+        let mut unstemmed = exact_analyzer();
+        let patterns = query
+            .text_literals()
+            .into_iter()
+            .filter_map(|literal| {
+                let unstemmed_match = query.exact() || literal.prefix;
+                let analyzer = if unstemmed_match {
+                    &mut unstemmed
+                } else {
+                    &mut stemmed
+                };
+                let terms = crate::query::analyze(analyzer, &literal.phrase);
+                (!terms.is_empty()).then_some(Pattern {
+                    terms,
+                    slop: literal.slop,
+                    prefix: literal.prefix,
+                    unstemmed: unstemmed_match,
+                })
+            })
+            .collect();
+        Highlighter {
+            stemmed,
+            unstemmed,
+            patterns,
         }
-        patterns.dedup();
-        Highlighter { analyzer, patterns }
     }
 
     /// Byte ranges of every match in `text`, sorted, overlapping ones merged.
@@ -51,17 +69,16 @@ impl Highlighter {
         if self.patterns.is_empty() {
             return Vec::new();
         }
-        let tokens = self.tokens(text);
+        let stemmed = tokens(&mut self.stemmed, text);
+        let unstemmed = tokens(&mut self.unstemmed, text);
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for pattern in &self.patterns {
-            for (start, token) in tokens.iter().enumerate() {
-                if !term_matches(pattern, 0, &token.text) {
-                    continue;
-                }
-                if let Some(end) = match_phrase(pattern, &tokens, start) {
-                    spans.push((token.from, tokens[end].to));
-                }
-            }
+            let tokens = if pattern.unstemmed {
+                &unstemmed
+            } else {
+                &stemmed
+            };
+            spans.extend(pattern_spans(pattern, tokens));
         }
         spans.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
@@ -73,41 +90,81 @@ impl Highlighter {
         }
         merged
     }
-
-    fn tokens(&mut self, text: &str) -> Vec<Token> {
-        let mut stream = self.analyzer.token_stream(text);
-        let mut tokens = Vec::new();
-        while stream.advance() {
-            let token = stream.token();
-            tokens.push(Token {
-                text: token.text.clone(),
-                position: token.position,
-                from: token.offset_from,
-                to: token.offset_to,
-            });
-        }
-        tokens
-    }
 }
 
-/// Matches the rest of `pattern` after its first term at `tokens[start]`, in order, spending at
-/// most `slop` skipped positions in all; returns the index of the last token.
-fn match_phrase(pattern: &Pattern, tokens: &[Token], start: usize) -> Option<usize> {
-    let mut last = start;
-    let mut spent = 0usize;
-    for k in 1..pattern.terms.len() {
-        let expected = tokens[last].position + 1;
-        let next = tokens[last + 1..]
-            .iter()
-            .position(|token| term_matches(pattern, k, &token.text))
-            .map(|offset| last + 1 + offset)?;
-        spent += tokens[next].position.saturating_sub(expected);
-        if spent > pattern.slop as usize {
-            return None;
-        }
-        last = next;
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push(Token {
+            text: token.text.clone(),
+            position: token.position,
+            from: token.offset_from,
+            to: token.offset_to,
+        });
     }
-    Some(last)
+    tokens
+}
+
+/// Every occurrence of a pattern. A phrase matches as tantivy's phrase query does: with each
+/// term's position shifted back by its place in the phrase, the distances between consecutive
+/// terms add up to at most the slop (so with slop, terms may also come in another order).
+fn pattern_spans(pattern: &Pattern, tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut candidates: Vec<Vec<&Token>> = Vec::with_capacity(pattern.terms.len());
+    for k in 0..pattern.terms.len() {
+        let matching: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| term_matches(pattern, k, &t.text))
+            .collect();
+        if matching.is_empty() {
+            return Vec::new();
+        }
+        candidates.push(matching);
+    }
+    let mut spans = Vec::new();
+    for first in &candidates[0] {
+        let mut chosen = vec![*first];
+        if extend(
+            pattern,
+            &candidates,
+            &mut chosen,
+            first.position as i64,
+            pattern.slop as i64,
+        ) {
+            let from = chosen.iter().map(|t| t.from).min().unwrap_or(first.from);
+            let to = chosen.iter().map(|t| t.to).max().unwrap_or(first.to);
+            spans.push((from, to));
+        }
+    }
+    spans
+}
+
+/// Chooses a token for the next term within the remaining slop; true when all terms are placed.
+fn extend<'t>(
+    pattern: &Pattern,
+    candidates: &[Vec<&'t Token>],
+    chosen: &mut Vec<&'t Token>,
+    previous: i64,
+    budget: i64,
+) -> bool {
+    let k = chosen.len();
+    if k == pattern.terms.len() {
+        return true;
+    }
+    for token in &candidates[k] {
+        let shifted = token.position as i64 - k as i64;
+        let cost = (shifted - previous).abs();
+        if cost > budget || chosen.iter().any(|c| c.position == token.position) {
+            continue;
+        }
+        chosen.push(token);
+        if extend(pattern, candidates, chosen, shifted, budget - cost) {
+            return true;
+        }
+        chosen.pop();
+    }
+    false
 }
 
 fn term_matches(pattern: &Pattern, k: usize, token: &str) -> bool {
@@ -119,59 +176,13 @@ fn term_matches(pattern: &Pattern, k: usize, token: &str) -> bool {
     }
 }
 
-fn collect(
-    ast: &UserInputAst,
-    excluded: bool,
-    analyzer: &mut TextAnalyzer,
-    out: &mut Vec<Pattern>,
-) {
-    match ast {
-        UserInputAst::Clause(clauses) => {
-            for (occur, clause) in clauses {
-                let excluded = excluded || *occur == Some(Occur::MustNot);
-                collect(clause, excluded, analyzer, out);
-            }
-        }
-        UserInputAst::Boost(inner, _) => collect(inner, excluded, analyzer, out),
-        UserInputAst::Leaf(leaf) if !excluded => match leaf.as_ref() {
-            UserInputLeaf::Literal(literal) if searches_text(literal.field_name.as_deref()) => {
-                let terms = crate::query::analyze(analyzer, &literal.phrase);
-                if !terms.is_empty() {
-                    out.push(Pattern {
-                        terms,
-                        slop: literal.slop,
-                        prefix: literal.prefix,
-                    });
-                }
-            }
-            UserInputLeaf::Set { field, elements } if searches_text(field.as_deref()) => {
-                for element in elements {
-                    let terms = crate::query::analyze(analyzer, element);
-                    if !terms.is_empty() {
-                        out.push(Pattern {
-                            terms,
-                            slop: 0,
-                            prefix: false,
-                        });
-                    }
-                }
-            }
-            _ => {}
-        },
-        UserInputAst::Leaf(_) => {}
-    }
-}
-
-fn searches_text(field: Option<&str>) -> bool {
-    matches!(field, None | Some("text") | Some("text_exact"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn marked(query: &str, exact: bool, text: &str) -> String {
-        let spans = Highlighter::new(query, exact).spans(text);
+        let query = UserQuery::parse(query, exact).unwrap();
+        let spans = Highlighter::new(&query).spans(text);
         let mut out = String::new();
         let mut at = 0;
         for (from, to) in spans {

@@ -5,7 +5,18 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = verbatim::cli::Cli::parse();
+    let cli = match verbatim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprint!("verbatim: {}", err.render());
+            return ExitCode::from(2);
+        }
+    };
     match verbatim::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

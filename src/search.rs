@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::corpus::{PassageKind, Signatory, Statement};
@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::highlight::Highlighter;
 use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N};
 use crate::index::{CorpusIndex, StoredPassage};
-use crate::query::{Filters, parse_user_query};
+use crate::query::{Filters, UserQuery};
 
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -130,13 +130,17 @@ pub const RECORD_SCHEMA: u32 = 1;
 
 /// Runs a search and builds its hit records.
 pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let user_query = parse_user_query(&index.index, &index.fields, &request.query, request.exact)?;
+    let user_query = UserQuery::parse(&request.query, request.exact)?;
+    // Filters select; they must not add to the BM25 score.
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, user_query),
-        (Occur::Must, index.passages_query()),
+        (Occur::Must, user_query.to_query(index)?),
+        (
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(index.passages_query(), 0.0)),
+        ),
     ];
     if let Some(filter) = request.filters.passage_query(index)? {
-        clauses.push((Occur::Must, filter));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     let query = BooleanQuery::new(clauses);
 
@@ -151,7 +155,7 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResu
         rank(index, &query, limit, request.sort)?
     };
 
-    let mut highlighter = Highlighter::new(&request.query, request.exact);
+    let mut highlighter = Highlighter::new(&user_query);
     let mut statements_by_id: HashMap<String, Arc<Statement>> = HashMap::new();
     let mut hits = Vec::with_capacity(ranked.len());
     for (score, address) in ranked {

@@ -68,6 +68,19 @@ impl Manifest {
             .count()
     }
 
+    /// The files the last ingest skipped, with why.
+    pub fn skipped(&self, corpus: &Path) -> Vec<Skipped> {
+        self.files
+            .iter()
+            .filter_map(|(path, entry)| {
+                entry.error.as_ref().map(|message| Skipped {
+                    path: corpus.join(path),
+                    message: message.clone(),
+                })
+            })
+            .collect()
+    }
+
     pub fn passages(&self) -> u64 {
         self.files.values().map(|entry| entry.passages).sum()
     }

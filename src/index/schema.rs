@@ -48,17 +48,6 @@ pub struct Fields {
     pub meta: Field,
 }
 
-/// Field names a user may type in a query (`title:encryption`).
-pub const QUERY_FIELDS: [&str; 7] = [
-    "text",
-    "title",
-    "section",
-    "signatory",
-    "type",
-    "kind",
-    "doc",
-];
-
 impl Fields {
     pub fn schema() -> Schema {
         let mut builder = Schema::builder();

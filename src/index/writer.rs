@@ -70,6 +70,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             elapsed: started.elapsed(),
             rebuilt,
             up_to_date: true,
+            skipped: previous.skipped(&locations.corpus),
             ..IngestReport::default()
         });
     }
@@ -109,6 +110,13 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             && entry.mtime_ns == file.mtime_ns
             && entry.id == file.id
         {
+            if let Some(message) = &entry.error {
+                // Still broken: say so again, as on the run that first met it.
+                report.skipped.push(Skipped {
+                    path: file.abs_path.clone(),
+                    message: message.clone(),
+                });
+            }
             manifest.files.insert(file.rel_path.clone(), entry.clone());
             continue;
         }
@@ -132,12 +140,8 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             );
             continue;
         }
-        match known {
-            Some(entry) => {
-                to_delete.push(entry.id.clone());
-                report.changed += 1;
-            }
-            None => report.added += 1,
+        if let Some(entry) = known {
+            to_delete.push(entry.id.clone());
         }
         let mut entry = FileEntry {
             id: file.id.clone(),
@@ -151,6 +155,11 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             Ok(parsed) => {
                 entry.passages = parsed.passages.len() as u64;
                 to_add.push(parsed);
+                if known.is_some() {
+                    report.changed += 1;
+                } else {
+                    report.added += 1;
+                }
             }
             Err(err) => {
                 entry.error = Some(err.to_string());

@@ -79,31 +79,30 @@ pub fn ingest_summary(report: &IngestReport) -> String {
     let statements = plural(report.statements as u64, "statement", "statements");
     let passages = plural(report.passages, "passage", "passages");
     let seconds = report.elapsed.as_secs_f64();
-    if report.up_to_date {
-        return format!("index is up to date: {statements}, {passages}; nothing to do");
-    }
-    let mut changes = Vec::new();
-    for (count, what) in [
-        (report.added, "added"),
-        (report.changed, "changed"),
-        (report.removed, "removed"),
-    ] {
-        if count > 0 {
-            changes.push(format!("{count} {what}"));
+    let mut line = if report.up_to_date {
+        format!("index is up to date: {statements}, {passages}; nothing to do")
+    } else {
+        let mut changes = Vec::new();
+        for (count, what) in [
+            (report.added, "added"),
+            (report.changed, "changed"),
+            (report.removed, "removed"),
+        ] {
+            if count > 0 {
+                changes.push(format!("{count} {what}"));
+            }
         }
-    }
-    if changes.is_empty() {
-        changes.push("no content changed".to_string());
-    }
-    let mut line = format!(
-        "indexed {statements}, {passages} in {seconds:.2}s ({})",
-        changes.join(", ")
-    );
+        if changes.is_empty() {
+            changes.push("no content changed".to_string());
+        }
+        format!(
+            "indexed {statements}, {passages} in {seconds:.2}s ({})",
+            changes.join(", ")
+        )
+    };
     if !report.skipped.is_empty() {
-        line.push_str(&format!(
-            "; {} skipped",
-            plural(report.skipped.len() as u64, "file", "files")
-        ));
+        let skipped = plural(report.skipped.len() as u64, "file", "files");
+        line.push_str(&format!("; {skipped} skipped"));
     }
     line
 }

@@ -1,3 +1,9 @@
 //! Integration tests: the `verbatim` binary on fixture corpora and the shipped corpus.
 
+mod support;
+
 mod corpus_integrity;
+mod errors;
+mod ingest;
+mod search;
+mod show_docs;

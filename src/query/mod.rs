@@ -1,21 +1,24 @@
-//! From what the user typed to a tantivy query: the query string, and filters by signatory,
-//! year, type and statement.
+//! From what the user typed to a tantivy query: filters by signatory, year, type and statement
+//! here, the query string in `parse`.
+
+mod parse;
+
+pub use parse::{QueryField, UserQuery};
 
 use std::ops::Bound;
 use std::str::FromStr;
 
+use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser, QueryParserError, RangeQuery,
-    TermQuery, TermSetQuery,
+    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Term};
 
 use crate::country;
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
-use crate::index::schema::{QUERY_FIELDS, exact_analyzer, keyword_analyzer};
+use crate::index::schema::{exact_analyzer, keyword_analyzer};
 
 /// An inclusive range of years; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -75,7 +78,7 @@ impl YearRange {
             && self.to.is_none_or(|to| year <= to as i32)
     }
 
-    fn query(&self, field: Field) -> Box<dyn Query> {
+    pub(crate) fn query(&self, field: Field) -> Box<dyn Query> {
         let bound = |year: Option<u16>| match year {
             Some(year) => Bound::Included(Term::from_field_u64(field, year as u64)),
             None => Bound::Unbounded,
@@ -180,7 +183,11 @@ impl Filters {
 
 /// A signatory filter: the words of `name` in a row within one name, role or country, or the
 /// country it names by name, alias or ISO code.
-fn signatory_query(signatory: Field, country_field: Field, name: &str) -> Box<dyn Query> {
+pub(crate) fn signatory_query(
+    signatory: Field,
+    country_field: Field,
+    name: &str,
+) -> Box<dyn Query> {
     let mut analyzer = exact_analyzer();
     let words = analyze(&mut analyzer, name);
     let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -225,89 +232,6 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     tokens
 }
 
-/// Parses the user's query: words all required, "phrases", `"phrase"~N`, OR, AND, -exclusion,
-/// (grouping), prefix*, and `field:` terms. `exact` searches the unstemmed text.
-pub fn parse_user_query(
-    index: &Index,
-    fields: &crate::index::Fields,
-    query: &str,
-    exact: bool,
-) -> Result<Box<dyn Query>> {
-    check_balanced(query)?;
-    let default_field = if exact {
-        fields.text_exact
-    } else {
-        fields.text
-    };
-    let mut parser = QueryParser::for_index(index, vec![default_field]);
-    parser.set_conjunction_by_default();
-    parser
-        .parse_query(query)
-        .map_err(|err| Error::Query(describe_parse_error(query, err)))
-}
-
-/// Rejects what the grammar would otherwise read in surprising ways, with a message that says
-/// what is wrong.
-fn check_balanced(query: &str) -> Result<()> {
-    if query.trim().is_empty() {
-        return Err(Error::Query(
-            "the query is empty; give words or a \"quoted phrase\"".to_string(),
-        ));
-    }
-    let mut in_quote = false;
-    let mut depth: i32 = 0;
-    let mut escaped = false;
-    for c in query.chars() {
-        if escaped {
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            '"' => in_quote = !in_quote,
-            '(' if !in_quote => depth += 1,
-            ')' if !in_quote => {
-                depth -= 1;
-                if depth < 0 {
-                    return Err(Error::Query(format!(
-                        "unbalanced parenthesis: `)` without `(` in `{query}`"
-                    )));
-                }
-            }
-            _ => {}
-        }
-    }
-    if in_quote {
-        return Err(Error::Query(format!(
-            "unbalanced quote: a phrase opened with \" is never closed in `{query}`"
-        )));
-    }
-    if depth > 0 {
-        return Err(Error::Query(format!(
-            "unbalanced parenthesis: `(` is never closed in `{query}`"
-        )));
-    }
-    Ok(())
-}
-
-fn describe_parse_error(query: &str, err: QueryParserError) -> String {
-    match err {
-        QueryParserError::SyntaxError(_) => format!(
-            "cannot parse `{query}`: use words, \"quoted phrases\", \"phrase\"~N, OR, AND, -word, (groups), prefix* and field:word"
-        ),
-        QueryParserError::FieldDoesNotExist(field) | QueryParserError::FieldNotIndexed(field) => {
-            format!(
-                "unknown field `{field}:` (fields you can search: {})",
-                QUERY_FIELDS.join(", ")
-            )
-        }
-        QueryParserError::AllButQueryForbidden => {
-            "the query only excludes words (-word); add a word or phrase to search for".to_string()
-        }
-        other => format!("cannot use `{query}`: {other}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,34 +255,5 @@ mod tests {
             err,
             "invalid --year `2020..2018`: 2020 is after 2018 (expected 2020, 2018..2020, 2019.. or ..2019)"
         );
-    }
-
-    #[test]
-    fn unbalanced_queries_are_named() {
-        assert!(
-            check_balanced("\"lawful access")
-                .unwrap_err()
-                .to_string()
-                .contains("unbalanced quote")
-        );
-        assert!(
-            check_balanced("(a OR b")
-                .unwrap_err()
-                .to_string()
-                .contains("unbalanced parenthesis")
-        );
-        assert!(
-            check_balanced("a)")
-                .unwrap_err()
-                .to_string()
-                .contains("unbalanced parenthesis")
-        );
-        assert!(
-            check_balanced("  ")
-                .unwrap_err()
-                .to_string()
-                .contains("empty")
-        );
-        assert!(check_balanced("\"lawful access\"~2 (a OR b) -c").is_ok());
     }
 }

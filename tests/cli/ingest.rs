@@ -1,0 +1,353 @@
+//! `verbatim ingest` and the automatic ingest of read commands: summaries, no-op runs, and
+//! incremental updates on a copy of the fixture.
+
+use std::fs;
+use std::time::{Duration, SystemTime};
+
+use crate::support::{
+    TOKYO, Verbatim, bare_command, basic_copy, basic_fixture, citations, matched, str_field,
+};
+
+/// "indexed 5 statements, 56 passages in 0.08s (5 added)": everything but the time.
+fn assert_summary(line: &str, counts: &str, changes: &str) {
+    let prefix = format!("indexed {counts} in ");
+    let suffix = format!("s ({changes})");
+    assert!(
+        line.starts_with(&prefix) && line.ends_with(&suffix),
+        "{line:?} is not `{prefix}N.NN{suffix}`"
+    );
+    let seconds = &line[prefix.len()..line.len() - suffix.len()];
+    assert!(
+        seconds.parse::<f64>().is_ok() && seconds.contains('.'),
+        "{seconds:?} is not a time in seconds"
+    );
+}
+
+#[test]
+fn ingest_reports_statements_passages_and_additions() {
+    let verbatim = Verbatim::basic();
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "5 added",
+    );
+}
+
+#[test]
+fn second_ingest_with_nothing_changed_does_nothing() {
+    let verbatim = Verbatim::basic().ingested();
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_eq!(
+        run.stderr,
+        "index is up to date: 5 statements, 56 passages; nothing to do\n"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn rebuild_reindexes_everything_and_says_why() {
+    let verbatim = Verbatim::basic().ingested();
+    let run = verbatim.run(&["ingest", "--rebuild"]).expect_code(0);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert_eq!(
+        lines[0],
+        "verbatim: rebuilt the index because --rebuild was given"
+    );
+    assert_summary(lines[1], "5 statements, 56 passages", "5 added");
+}
+
+#[test]
+fn read_commands_ingest_a_missing_index_with_a_one_line_notice() {
+    let verbatim = Verbatim::basic();
+    let run = verbatim.run(&["search", "quillfeather"]).expect_code(0);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    let notice = lines[0];
+    let prefix = "verbatim: the index was missing or older than the corpus; ";
+    assert!(notice.starts_with(prefix), "{notice}");
+    let from = format!(" from {}", verbatim.corpus().display());
+    assert!(notice.ends_with(&from), "{notice}");
+    assert_summary(
+        &notice[prefix.len()..notice.len() - from.len()],
+        "5 statements, 56 passages",
+        "5 added",
+    );
+    assert_eq!(lines[1], "1 hit in 1 statement");
+
+    // Once built, no notice.
+    for args in [&["search", "quillfeather"][..], &["docs"], &["show", TOKYO]] {
+        let run = verbatim.run(args).expect_code(0);
+        assert!(
+            !run.stderr.contains("verbatim: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn docs_and_show_also_ingest_a_missing_index() {
+    for args in [&["docs"][..], &["show", "2017-tokyo-declaration#1"]] {
+        let verbatim = Verbatim::basic();
+        let run = verbatim.run(args).expect_code(0);
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .starts_with("verbatim: the index was missing or older than the corpus; indexed 5 statements, 56 passages in "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn changing_one_file_reindexes_only_that_file() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let file = corpus.path().join("2017-tokyo-declaration.md");
+    let source = fs::read_to_string(&file).unwrap();
+    let changed = source.replace("quillfeather register", "quillfeather registry zorblat");
+    assert_ne!(source, changed);
+    fs::write(&file, changed).unwrap();
+
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "1 changed",
+    );
+
+    let (_, hits) = verbatim.search("zorblat", &[]);
+    assert_eq!(citations(&hits), ["2017-tokyo-declaration#10"]);
+    assert_eq!(
+        hits[0]["text"],
+        "Governments will maintain a quillfeather registry zorblat of trusted suppliers."
+    );
+    // The old text is gone, not duplicated.
+    let (run, hits) = verbatim.search("register", &["--exact"]);
+    assert!(hits.is_empty(), "{:?}", citations(&hits));
+    assert_eq!(run.code, 1);
+    let (_, hits) = verbatim.search("quillfeather", &[]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        verbatim.run(&["ingest"]).expect_code(0).stderr,
+        "index is up to date: 5 statements, 56 passages; nothing to do\n"
+    );
+}
+
+#[test]
+fn search_after_a_change_reingests_with_a_notice() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let file = corpus.path().join("2021-open-letter.txt");
+    let source = fs::read_to_string(&file).unwrap();
+    fs::write(&file, source.replace("brambleton", "glimmerwick")).unwrap();
+
+    let (run, hits) = verbatim.search("glimmerwick", &[]);
+    assert_eq!(citations(&hits), ["2021-open-letter#8"]);
+    assert_eq!(matched(&hits[0]), ["glimmerwick"]);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("verbatim: the index was missing or older than the corpus; indexed 5 statements, 56 passages in ")
+            && lines[0].contains("(1 changed)"),
+        "{}",
+        lines[0]
+    );
+    let (run, _) = verbatim.search("brambleton", &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "0 hits in 0 statements\n");
+}
+
+#[test]
+fn adding_and_removing_a_file_updates_the_index() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let added = corpus.path().join("nested").join("2023-extra-note.md");
+    fs::write(
+        &added,
+        "---\ntitle: \"Extra Note\"\ndate: 2023-01-05\ntype: note\nsignatories:\n  - \"Norway\"\n---\n\nA single paragraph about plovertine.\n\nAnother one.\n",
+    )
+    .unwrap();
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "6 statements, 58 passages",
+        "1 added",
+    );
+    let (_, hits) = verbatim.search("plovertine", &[]);
+    assert_eq!(citations(&hits), ["2023-extra-note#1"]);
+    assert_eq!(hits[0]["path"], "nested/2023-extra-note.md");
+    assert_eq!(verbatim.doc_ids(&["-y", "2023"]), ["2023-extra-note"]);
+
+    fs::remove_file(&added).unwrap();
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "1 removed",
+    );
+    let (run, _) = verbatim.search("plovertine", &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(verbatim.doc_ids(&[]).len(), 5);
+}
+
+#[test]
+fn renaming_a_file_adds_one_id_and_removes_the_other() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    fs::rename(
+        corpus.path().join("2021-open-letter.txt"),
+        corpus.path().join("2021-letter.md"),
+    )
+    .unwrap();
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "1 added, 1 removed",
+    );
+    let (_, hits) = verbatim.search("brambleton", &[]);
+    assert_eq!(citations(&hits), ["2021-letter#8"]);
+}
+
+#[test]
+fn touching_a_file_without_changing_it_reindexes_nothing() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let file = fs::File::options()
+        .write(true)
+        .open(corpus.path().join("2018-ottawa-communique.markdown"))
+        .unwrap();
+    file.set_modified(SystemTime::now() + Duration::from_secs(60))
+        .unwrap();
+    drop(file);
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "no content changed",
+    );
+    assert_eq!(
+        verbatim.run(&["ingest"]).expect_code(0).stderr,
+        "index is up to date: 5 statements, 56 passages; nothing to do\n"
+    );
+}
+
+#[test]
+fn a_new_hidden_file_is_still_ignored() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    fs::write(
+        corpus.path().join(".scratch.md"),
+        "---\ntitle: Scratch\n---\n\nplovertine\n",
+    )
+    .unwrap();
+    let (run, hits) = verbatim.search("plovertine", &[]);
+    assert!(hits.is_empty());
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn another_corpus_in_the_same_index_folder_replaces_the_first() {
+    let verbatim = Verbatim::basic().ingested();
+    let other = bare_command()
+        .arg("--corpus")
+        .arg(crate::support::shipped_corpus())
+        .arg("--index")
+        .arg(verbatim.index())
+        .args(["docs", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(0));
+    let ids: Vec<String> = crate::support::jsonl(&String::from_utf8(other.stdout).unwrap())
+        .iter()
+        .map(|s| str_field(s, "id").to_string())
+        .collect();
+    assert_eq!(ids, [crate::support::SHIPPED_ID]);
+}
+
+#[test]
+fn environment_variables_name_the_corpus_and_the_index() {
+    let index = tempfile::tempdir().unwrap();
+    let output = bare_command()
+        .env("VERBATIM_CORPUS", basic_fixture())
+        .env("VERBATIM_INDEX", index.path())
+        .args(["docs", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let statements = crate::support::jsonl(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(statements.len(), 5);
+    assert!(
+        index.path().read_dir().unwrap().next().is_some(),
+        "the index was written to VERBATIM_INDEX"
+    );
+}
+
+#[test]
+fn a_file_with_bad_front_matter_is_reported_and_the_rest_indexed() {
+    let corpus = basic_copy();
+    fs::write(
+        corpus.path().join("bad.md"),
+        "---\ntitle: \"Bad\"\ndate: soon\n---\n\nSome text here.\n",
+    )
+    .unwrap();
+    let verbatim = Verbatim::new(corpus.path());
+    let run = verbatim.run(&["ingest"]).expect_code(1);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    let bad = corpus.path().join("bad.md");
+    assert_eq!(
+        lines[0],
+        format!(
+            "verbatim: skipped {}:3: field `date`: `soon` is not a date (expected YYYY-MM-DD or YYYY)",
+            bad.display()
+        )
+    );
+    assert!(
+        lines[1].starts_with("indexed 5 statements, 56 passages in ")
+            && lines[1].ends_with("; 1 file skipped"),
+        "{}",
+        lines[1]
+    );
+    let (_, hits) = verbatim.search("quillfeather", &[]);
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn a_skipped_file_is_not_counted_as_added() {
+    let corpus = basic_copy();
+    fs::write(
+        corpus.path().join("bad.md"),
+        "---\ntitle: \"Bad\"\ndate: soon\n---\n\nSome text here.\n",
+    )
+    .unwrap();
+    let verbatim = Verbatim::new(corpus.path());
+    let run = verbatim.run(&["ingest"]).expect_code(1);
+    let summary = run.last_stderr_line();
+    assert!(summary.contains("(5 added); 1 file skipped"), "{summary}");
+}
+
+#[test]
+fn a_skipped_file_is_reported_again_by_the_next_ingest() {
+    let corpus = basic_copy();
+    fs::write(
+        corpus.path().join("bad.md"),
+        "---\ntitle: \"Bad\"\ndate: soon\n---\n\nSome text here.\n",
+    )
+    .unwrap();
+    let verbatim = Verbatim::new(corpus.path());
+    verbatim.run(&["ingest"]).expect_code(1);
+    let run = verbatim.run(&["ingest"]);
+    assert!(
+        run.stderr.contains("bad.md:3") && run.stderr.contains("`soon` is not a date"),
+        "the broken file is no longer mentioned: {}",
+        run.stderr
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
