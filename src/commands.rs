@@ -59,7 +59,8 @@ fn open_index(locations: &Locations) -> Result<CorpusIndex> {
         report_skipped(&report);
         let why = match &report.rebuilt {
             Some(reason) => format!("rebuilt the index because {reason}"),
-            None => "the index was missing or older than the corpus".to_string(),
+            None if report.created => format!("built the index in {}", locations.index.display()),
+            None => "the corpus changed since the last ingest; updated the index".to_string(),
         };
         eprintln!(
             "verbatim: {why}; {} from {}",

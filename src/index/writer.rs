@@ -31,6 +31,8 @@ pub struct IngestReport {
     pub rebuilt: Option<String>,
     /// Nothing had changed, so nothing was written.
     pub up_to_date: bool,
+    /// There was no index before.
+    pub created: bool,
 }
 
 /// A file that could not be indexed, and why.
@@ -47,13 +49,17 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     let started = Instant::now();
     let files = discover(&locations.corpus)?;
     let corpus_key = locations.corpus_key();
+    let mut created = false;
     let (opened, rebuilt) = match open(&locations.index)? {
         OpenOutcome::Ready(opened) if !rebuild => (*opened, None),
         OpenOutcome::Ready(_) => (
             create(&locations.index)?,
             Some("--rebuild was given".to_string()),
         ),
-        OpenOutcome::Missing => (create(&locations.index)?, None),
+        OpenOutcome::Missing => {
+            created = true;
+            (create(&locations.index)?, None)
+        }
         OpenOutcome::Outdated(reason) => (create(&locations.index)?, Some(reason)),
     };
     let Opened {
@@ -92,6 +98,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     let bar = progress_bar(progress, files.len());
     let mut report = IngestReport {
         rebuilt,
+        created,
         ..IngestReport::default()
     };
     let mut manifest = Manifest {

@@ -67,8 +67,11 @@ fn read_commands_ingest_a_missing_index_with_a_one_line_notice() {
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stderr);
     let notice = lines[0];
-    let prefix = "verbatim: the index was missing or older than the corpus; ";
-    assert!(notice.starts_with(prefix), "{notice}");
+    let prefix = format!(
+        "verbatim: built the index in {}; ",
+        verbatim.index().display()
+    );
+    assert!(notice.starts_with(&prefix), "{notice}");
     let from = format!(" from {}", verbatim.corpus().display());
     assert!(notice.ends_with(&from), "{notice}");
     assert_summary(
@@ -95,12 +98,11 @@ fn docs_and_show_also_ingest_a_missing_index() {
         let verbatim = Verbatim::basic();
         let run = verbatim.run(args).expect_code(0);
         assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
-        assert!(
-            run.stderr
-                .starts_with("verbatim: the index was missing or older than the corpus; indexed 5 statements, 56 passages in "),
-            "{args:?}: {}",
-            run.stderr
+        let notice = format!(
+            "verbatim: built the index in {}; indexed 5 statements, 56 passages in ",
+            verbatim.index().display()
         );
+        assert!(run.stderr.starts_with(&notice), "{args:?}: {}", run.stderr);
     }
 }
 
@@ -153,7 +155,7 @@ fn search_after_a_change_reingests_with_a_notice() {
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{}", run.stderr);
     assert!(
-        lines[0].starts_with("verbatim: the index was missing or older than the corpus; indexed 5 statements, 56 passages in ")
+        lines[0].starts_with("verbatim: the corpus changed since the last ingest; updated the index; indexed 5 statements, 56 passages in ")
             && lines[0].contains("(1 changed)"),
         "{}",
         lines[0]
