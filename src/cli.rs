@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::compare::kwic::KwicSort;
+use crate::compare::timeline::Bucketing;
 use crate::output::Format;
 use crate::query::YearRange;
 use crate::search::SortOrder;
@@ -64,6 +66,27 @@ pub enum Command {
     Show(ShowArgs),
     /// List the statements, one line each: id, date, type, title, number of signatories.
     Docs(DocsArgs),
+    /// A concordance: every occurrence of a query, key word in context, statement by statement.
+    Compare(CompareArgs),
+    /// A query over time (or by signatory or type): occurrences and rate per 10,000 words.
+    Timeline(TimelineArgs),
+    /// Word sequences shared by two or more statements: who quoted whom.
+    Reuse(ReuseArgs),
+    /// Word-level differences between two passages (DOC#N) or two statements (DOC).
+    Diff(DiffArgs),
+    /// The passages of other statements most similar to a given passage.
+    Similar(SimilarArgs),
+}
+
+/// Where and how records are written.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write to FILE (atomically: a temporary file renamed when complete) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Filters shared by every command that reads statements.
@@ -137,8 +160,8 @@ pub struct SearchArgs {
     #[arg(long)]
     pub full: bool,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -157,8 +180,8 @@ pub struct ShowArgs {
     #[arg(short = 'C', long, default_value_t = 0, value_name = "N")]
     pub context: u64,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +189,123 @@ pub struct DocsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The query, as for `search`.
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Match words exactly, without stemming: only the exact surface form.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Characters of context on each side of the match.
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub width: usize,
+
+    /// Order of the lines.
+    #[arg(long, value_enum, default_value_t = KwicSort::Date)]
+    pub sort: KwicSort,
+
+    /// Also list the statements in the filter range without a match.
+    #[arg(long)]
+    pub show_absent: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The query, as for `search`.
+    pub query: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Match words exactly, without stemming.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// What a bucket groups.
+    #[arg(long, value_enum, default_value_t = Bucketing::Year)]
+    pub by: Bucketing,
+
+    /// Also write the chart as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReuseArgs {
+    /// Only statements with a signatory whose name, role or country matches. Repeatable.
+    #[arg(short = 's', long = "signatory", value_name = "NAME")]
+    pub signatories: Vec<String>,
+
+    /// Only statements of these years: 2020, 2018..2020, 2019.., ..2019.
+    #[arg(short = 'y', long = "year", value_name = "SPEC", value_parser = parse_year)]
+    pub year: Option<YearRange>,
+
+    /// Only statements of this type. Repeatable.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+
+    /// Only findings that involve this statement.
+    #[arg(long = "doc", value_name = "ID")]
+    pub doc: Option<String>,
+
+    /// The shortest shared sequence reported, in words.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = parse_min_words)]
+    pub min_words: usize,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_min_words(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(words) if words >= 2 => Ok(words),
+        Ok(_) => Err("at least 2 words".to_string()),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// A passage (DOC#N) or a statement (DOC).
+    pub a: String,
+    /// A passage (DOC#N) or a statement (DOC), as A.
+    pub b: String,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The passage to find counterparts of: DOC#N.
+    pub citation: String,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Show at most this many passages.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N", value_parser = parse_limit)]
+    pub limit: u64,
+
+    /// Show the word diff against each.
+    #[arg(long)]
+    pub diff: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

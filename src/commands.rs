@@ -1,16 +1,24 @@
 //! One function per command: resolve the arguments, run the library, hand records to a writer.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
-use termcolor::{BufferedStandardStream, ColorChoice};
+use anyhow::{Context, Result, bail};
+use termcolor::ColorChoice;
 
 use crate::Outcome;
-use crate::cli::{Cli, ColorWhen, Command, DocsArgs, FilterArgs, IngestArgs, SearchArgs, ShowArgs};
-use crate::corpus::Citation;
+use crate::cli::{
+    Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, FilterArgs, IngestArgs, OutputArgs,
+    ReuseArgs, SearchArgs, ShowArgs, SimilarArgs, TimelineArgs,
+};
+use crate::compare::diff::{passage_diff, statement_diff};
+use crate::compare::kwic::{KwicRequest, concordance};
+use crate::compare::reuse_report;
+use crate::compare::similar::{SimilarRequest, similar};
+use crate::compare::timeline::{TimelineRequest, timeline};
+use crate::corpus::{Citation, Statement};
 use crate::error::Error;
 use crate::index::{CorpusIndex, IngestReport, Locations, ingest};
-use crate::output::{self, TextStyle, plural};
+use crate::output::{self, Destination, DiffReport, TextStyle, plural};
 use crate::query::Filters;
 use crate::search::{PassageRecord, SearchRequest, search};
 
@@ -26,6 +34,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Ingest(args) => ingest_command(&locations, args),
         Command::Show(args) => show_command(&locations, args, color),
         Command::Docs(args) => docs_command(&locations, args, color),
+        Command::Compare(args) => compare_command(&locations, args, color),
+        Command::Timeline(args) => timeline_command(&locations, args, color),
+        Command::Reuse(args) => reuse_command(&locations, args, color),
+        Command::Diff(args) => diff_command(&locations, args, color),
+        Command::Similar(args) => similar_command(&locations, args, color),
     }
 }
 
@@ -77,6 +90,18 @@ fn report_skipped(report: &IngestReport) {
     }
 }
 
+/// Opens the destination, lets `write` fill it, and moves a file into place when done.
+fn write_to(
+    output: &OutputArgs,
+    color: ColorChoice,
+    write: impl FnOnce(&mut dyn termcolor::WriteColor) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut destination = Destination::open(output.output.as_deref(), color)?;
+    write(destination.writer())?;
+    destination.finish()?;
+    Ok(())
+}
+
 fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -> Result<Outcome> {
     let index = open_index(locations)?;
     let request = SearchRequest {
@@ -92,14 +117,10 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
         context: args.context,
     };
     let results = search(&index, &request)?;
-    let mut out = BufferedStandardStream::stdout(color);
-    output::search_results(
-        &mut out,
-        &results,
-        args.format,
-        TextStyle { full: args.full },
-    )?;
-    out.flush()?;
+    let style = TextStyle { full: args.full };
+    write_to(&args.output, color, |out| {
+        output::search_results(out, &results, args.output.format, style)
+    })?;
     let mut summary = format!(
         "{} in {}",
         plural(results.total_hits, "hit", "hits"),
@@ -112,11 +133,15 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
         ));
     }
     eprintln!("{summary}");
-    Ok(if results.total_hits > 0 {
+    Ok(found(results.total_hits > 0))
+}
+
+fn found(any: bool) -> Outcome {
+    if any {
         Outcome::Found
     } else {
         Outcome::NotFound
-    })
+    }
 }
 
 fn ingest_command(locations: &Locations, args: IngestArgs) -> Result<Outcome> {
@@ -132,19 +157,60 @@ fn ingest_command(locations: &Locations, args: IngestArgs) -> Result<Outcome> {
         eprintln!("verbatim: rebuilt the index because {reason}");
     }
     eprintln!("{}", output::ingest_summary(&report));
-    Ok(if report.skipped.is_empty() {
-        Outcome::Found
-    } else {
-        Outcome::NotFound
-    })
+    Ok(found(report.skipped.is_empty()))
+}
+
+/// The statement a citation names, or an error saying it does not exist.
+fn cited_statement(index: &CorpusIndex, citation: &Citation) -> Result<Statement> {
+    Ok(index
+        .statement(&citation.doc)?
+        .ok_or_else(|| Error::UnknownDocument(citation.doc.clone()))?)
+}
+
+/// Passages `first..=last` of a statement as records.
+fn passage_records(
+    index: &CorpusIndex,
+    statement: &Statement,
+    first: u64,
+    last: u64,
+) -> Result<Vec<PassageRecord>> {
+    Ok(index
+        .passages(&statement.id, first, last)?
+        .into_iter()
+        .map(|passage| PassageRecord::new(passage, statement))
+        .collect())
+}
+
+/// The one passage a `DOC#n` citation names.
+fn cited_passage(
+    index: &CorpusIndex,
+    citation: &Citation,
+    n: u64,
+) -> Result<(Statement, PassageRecord)> {
+    let statement = cited_statement(index, citation)?;
+    if n > statement.passages {
+        return Err(Error::UnknownPassage {
+            doc: citation.doc.clone(),
+            n,
+            count: statement.passages,
+        }
+        .into());
+    }
+    let record = passage_records(index, &statement, n, n)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::UnknownPassage {
+            doc: citation.doc.clone(),
+            n,
+            count: statement.passages,
+        })?;
+    Ok((statement, record))
 }
 
 fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Result<Outcome> {
     let citation = Citation::parse(&args.citation)?;
     let index = open_index(locations)?;
-    let statement = index
-        .statement(&citation.doc)?
-        .ok_or_else(|| Error::UnknownDocument(citation.doc.clone()))?;
+    let statement = cited_statement(&index, &citation)?;
     let (first, last) = match citation.n {
         Some(n) if n > statement.passages => {
             return Err(Error::UnknownPassage {
@@ -160,14 +226,10 @@ fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Re
         ),
         None => (1, statement.passages.max(1)),
     };
-    let records: Vec<PassageRecord> = index
-        .passages(&citation.doc, first, last)?
-        .into_iter()
-        .map(|passage| PassageRecord::new(passage, &statement))
-        .collect();
-    let mut out = BufferedStandardStream::stdout(color);
-    output::passages(&mut out, &statement, &records, args.format)?;
-    out.flush()?;
+    let records = passage_records(&index, &statement, first, last)?;
+    write_to(&args.output, color, |out| {
+        output::passages(out, &statement, &records, args.output.format)
+    })?;
     Ok(Outcome::Found)
 }
 
@@ -175,12 +237,168 @@ fn docs_command(locations: &Locations, args: DocsArgs, color: ColorChoice) -> Re
     let index = open_index(locations)?;
     let filters = filters(args.filters);
     let statements = index.statements(filters.statement_query(&index))?;
-    let mut out = BufferedStandardStream::stdout(color);
-    output::statements(&mut out, &statements, args.format)?;
-    out.flush()?;
-    Ok(if statements.is_empty() {
-        Outcome::NotFound
-    } else {
+    write_to(&args.output, color, |out| {
+        output::statements(out, &statements, args.output.format)
+    })?;
+    Ok(found(!statements.is_empty()))
+}
+
+fn compare_command(
+    locations: &Locations,
+    args: CompareArgs,
+    color: ColorChoice,
+) -> Result<Outcome> {
+    let index = open_index(locations)?;
+    let request = KwicRequest {
+        query: args.query,
+        exact: args.exact,
+        filters: filters(args.filters),
+        width: args.width,
+        sort: args.sort,
+        show_absent: args.show_absent,
+    };
+    let report = concordance(&index, &request)?;
+    write_to(&args.output, color, |out| {
+        output::concordance(out, &report, args.output.format)
+    })?;
+    eprintln!(
+        "{} in {}",
+        plural(report.occurrences as u64, "occurrence", "occurrences"),
+        plural(report.statements.len() as u64, "statement", "statements")
+    );
+    Ok(found(report.occurrences > 0))
+}
+
+fn timeline_command(
+    locations: &Locations,
+    args: TimelineArgs,
+    color: ColorChoice,
+) -> Result<Outcome> {
+    let index = open_index(locations)?;
+    let request = TimelineRequest {
+        query: args.query,
+        exact: args.exact,
+        filters: filters(args.filters),
+        by: args.by,
+    };
+    let report = timeline(&index, &request)?;
+    if let Some(path) = &args.svg {
+        let svg_output = OutputArgs {
+            format: args.output.format,
+            output: Some(path.clone()),
+        };
+        write_to(&svg_output, ColorChoice::Never, |out| {
+            out.write_all(output::timeline_svg(&report).as_bytes())
+        })
+        .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    write_to(&args.output, color, |out| {
+        output::timeline(out, &report, args.output.format)
+    })?;
+    Ok(found(report.total.occurrences > 0))
+}
+
+fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> Result<Outcome> {
+    let index = open_index(locations)?;
+    if let Some(doc) = &args.doc
+        && index.statement(doc)?.is_none()
+    {
+        return Err(Error::UnknownDocument(doc.clone()).into());
+    }
+    let filters = Filters {
+        signatories: args.signatories,
+        years: args.year,
+        types: args.types,
+        docs: Vec::new(),
+    };
+    let report = reuse_report(&index, &filters, args.min_words, args.doc.as_deref())?;
+    write_to(&args.output, color, |out| {
+        output::reuse(out, &report, args.output.format)
+    })?;
+    eprintln!(
+        "{}",
+        plural(
+            report.findings.len() as u64,
+            "shared sequence",
+            "shared sequences"
+        )
+    );
+    Ok(found(!report.findings.is_empty()))
+}
+
+fn diff_command(locations: &Locations, args: DiffArgs, color: ColorChoice) -> Result<Outcome> {
+    let a = Citation::parse(&args.a)?;
+    let b = Citation::parse(&args.b)?;
+    let index = open_index(locations)?;
+    let report = match (a.n, b.n) {
+        (Some(an), Some(bn)) => {
+            let (_, left) = cited_passage(&index, &a, an)?;
+            let (_, right) = cited_passage(&index, &b, bn)?;
+            DiffReport::Passages(passage_diff(left, right))
+        }
+        (None, None) => {
+            let left = cited_statement(&index, &a)?;
+            let right = cited_statement(&index, &b)?;
+            let left_passages = passage_records(&index, &left, 1, left.passages.max(1))?;
+            let right_passages = passage_records(&index, &right, 1, right.passages.max(1))?;
+            DiffReport::Statements(statement_diff(left, &left_passages, right, &right_passages))
+        }
+        _ => bail!(
+            "diff compares two passages (DOC#N DOC#N) or two statements (DOC DOC), not one of each"
+        ),
+    };
+    write_to(&args.output, color, |out| {
+        output::diff(out, &report, args.output.format)
+    })?;
+    let identical = match &report {
+        DiffReport::Passages(diff) => diff
+            .ops
+            .iter()
+            .all(|op| matches!(op, crate::compare::diff::DiffOp::Equal(_))),
+        DiffReport::Statements(diff) => {
+            diff.summary.changed == 0 && diff.summary.only_a == 0 && diff.summary.only_b == 0
+        }
+    };
+    // As diff(1): 0 when the two are the same, 1 when they differ.
+    Ok(if identical {
         Outcome::Found
+    } else {
+        Outcome::NotFound
     })
+}
+
+fn similar_command(
+    locations: &Locations,
+    args: SimilarArgs,
+    color: ColorChoice,
+) -> Result<Outcome> {
+    let citation = Citation::parse(&args.citation)?;
+    let Some(n) = citation.n else {
+        bail!(
+            "similar needs a passage, DOC#N; `{}` names a whole statement",
+            args.citation
+        );
+    };
+    let index = open_index(locations)?;
+    let (_, source) = cited_passage(&index, &citation, n)?;
+    let request = SimilarRequest {
+        doc: citation.doc.clone(),
+        n,
+        filters: filters(args.filters),
+        limit: args.limit as usize,
+        diff: args.diff,
+    };
+    let report = similar(&index, source, &request)?;
+    write_to(&args.output, color, |out| {
+        output::similar(out, &report, args.output.format)
+    })?;
+    eprintln!(
+        "{}",
+        plural(
+            report.hits.len() as u64,
+            "similar passage",
+            "similar passages"
+        )
+    );
+    Ok(found(!report.hits.is_empty()))
 }

@@ -9,6 +9,7 @@
 
 pub mod cli;
 mod commands;
+pub mod compare;
 pub mod corpus;
 pub mod country;
 pub mod error;

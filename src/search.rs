@@ -217,6 +217,7 @@ fn missing_statement(id: &str) -> Statement {
         topics: Vec::new(),
         extra: Default::default(),
         passages: 0,
+        words: 0,
     }
 }
 

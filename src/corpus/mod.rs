@@ -137,6 +137,9 @@ pub struct Statement {
     pub extra: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub passages: u64,
+    /// Words in all its passages, as the search tokenizer splits them.
+    #[serde(default)]
+    pub words: u64,
 }
 
 impl Statement {
@@ -293,6 +296,11 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
         topics: front.topics,
         extra: front.extra,
         passages: parsed.passages.len() as u64,
+        words: parsed
+            .passages
+            .iter()
+            .map(|p| word_count(&p.text) as u64)
+            .sum(),
     };
     Ok(ParsedStatement {
         statement,

@@ -183,6 +183,26 @@ impl CorpusIndex {
         Ok(passages)
     }
 
+    /// Every passage matching `filter` (all when `None`), by statement id and number.
+    pub fn all_passages(&self, filter: Option<Box<dyn Query>>) -> Result<Vec<StoredPassage>> {
+        let mut clauses = vec![(Occur::Must, self.passages_query())];
+        if let Some(filter) = filter {
+            clauses.push((Occur::Must, filter));
+        }
+        let found = self
+            .searcher
+            .search(&BooleanQuery::new(clauses), &DocSetCollector)?;
+        let mut addresses: Vec<DocAddress> = found.into_iter().collect();
+        // Reading in address order walks each segment's store forward, block by block.
+        addresses.sort();
+        let mut passages = addresses
+            .into_iter()
+            .map(|address| self.passage(address))
+            .collect::<Result<Vec<_>>>()?;
+        passages.sort_by(|a, b| a.doc.cmp(&b.doc).then(a.n.cmp(&b.n)));
+        Ok(passages)
+    }
+
     /// Reads a stored passage record.
     pub fn passage(&self, address: DocAddress) -> Result<StoredPassage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;

@@ -1,12 +1,21 @@
 //! Rendering records: every command produces records, and these writers turn them into text,
 //! JSON or JSON Lines. Nothing here touches the index.
 
+mod compare;
+mod csv;
 mod json;
+mod svg;
 mod text;
 
-use std::io;
+pub use compare::{DiffReport, concordance, diff, reuse, similar, timeline};
+pub use svg::timeline_svg;
 
-use termcolor::WriteColor;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use termcolor::{BufferedStandardStream, ColorChoice, NoColor, WriteColor};
+
+pub use self::csv::neutralise;
 
 use crate::corpus::Statement;
 use crate::index::IngestReport;
@@ -21,6 +30,89 @@ pub enum Format {
     Json,
     /// One JSON record per line.
     Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Markdown.
+    Md,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Md => "md",
+        }
+    }
+}
+
+/// A format a command cannot write.
+pub fn unsupported(format: Format, command: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("`{command}` cannot write --format {}", format.name()),
+    )
+}
+
+/// Where output goes: standard output, or a file written under a temporary name and renamed
+/// into place when complete, so an interrupted export never leaves half a file.
+pub enum Destination {
+    Stdout(BufferedStandardStream),
+    File {
+        writer: NoColor<BufWriter<tempfile::NamedTempFile>>,
+        path: PathBuf,
+    },
+}
+
+impl Destination {
+    pub fn open(path: Option<&Path>, color: ColorChoice) -> io::Result<Destination> {
+        let Some(path) = path else {
+            return Ok(Destination::Stdout(BufferedStandardStream::stdout(color)));
+        };
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let file = tempfile::NamedTempFile::new_in(folder).map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("cannot write in {}: {err}", folder.display()),
+            )
+        })?;
+        Ok(Destination::File {
+            writer: NoColor::new(BufWriter::new(file)),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn WriteColor {
+        match self {
+            Destination::Stdout(out) => out,
+            Destination::File { writer, .. } => writer,
+        }
+    }
+
+    /// Flushes, and moves a file into place.
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Destination::Stdout(mut out) => out.flush(),
+            Destination::File { writer, path } => {
+                let file = writer
+                    .into_inner()
+                    .into_inner()
+                    .map_err(|err| err.into_error())?;
+                file.persist(&path).map_err(|err| {
+                    io::Error::new(
+                        err.error.kind(),
+                        format!("cannot write {}: {}", path.display(), err.error),
+                    )
+                })?;
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Choices that only the text format uses.
@@ -41,6 +133,8 @@ pub fn search_results(
         Format::Text => text::search_results(out, results, style),
         Format::Json => json::document(out, results),
         Format::Jsonl => json::lines(out, &results.hits),
+        Format::Csv => hits_csv(out, &results.hits),
+        Format::Md => Err(unsupported(format, "search")),
     }
 }
 
@@ -58,6 +152,8 @@ pub fn passages(
             &serde_json::json!({ "statement": statement, "passages": records }),
         ),
         Format::Jsonl => json::lines(out, records),
+        Format::Csv => passages_csv(out, records),
+        Format::Md => Err(unsupported(format, "show")),
     }
 }
 
@@ -71,6 +167,8 @@ pub fn statements(
         Format::Text => text::statements(out, statements),
         Format::Json => json::document(out, &statements),
         Format::Jsonl => json::lines(out, statements),
+        Format::Csv => statements_csv(out, statements),
+        Format::Md => Err(unsupported(format, "docs")),
     }
 }
 
@@ -114,4 +212,118 @@ pub fn plural(count: u64, one: &str, many: &str) -> String {
     } else {
         format!("{count} {many}")
     }
+}
+
+/// "Name (Role, Country); Country" — signatories in one cell.
+pub fn signatories_cell(signatories: &[crate::corpus::Signatory]) -> String {
+    signatories
+        .iter()
+        .map(|s| {
+            let details: Vec<&str> = [s.role.as_deref(), s.country.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            match (&s.name, details.is_empty()) {
+                (Some(name), false) => format!("{name} ({})", details.join(", ")),
+                (Some(name), true) => name.clone(),
+                (None, _) => details.join(", "),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+const PASSAGE_COLUMNS: [&str; 16] = [
+    "citation",
+    "doc",
+    "n",
+    "title",
+    "date",
+    "year",
+    "type",
+    "issuer",
+    "signatories",
+    "section",
+    "kind",
+    "text",
+    "source",
+    "path",
+    "line",
+    "links",
+];
+
+fn passage_cells(record: &PassageRecord) -> Vec<String> {
+    vec![
+        record.citation.clone(),
+        record.doc.clone(),
+        record.n.to_string(),
+        record.title.clone(),
+        record.date.clone().unwrap_or_default(),
+        record.year.map(|y| y.to_string()).unwrap_or_default(),
+        record.doc_type.clone().unwrap_or_default(),
+        record.issuer.clone().unwrap_or_default(),
+        signatories_cell(&record.signatories),
+        record.section.clone(),
+        record.kind.as_str().to_string(),
+        record.text.clone(),
+        record.source.clone().unwrap_or_default(),
+        record.path.clone(),
+        record.line.to_string(),
+        record.links.join(" "),
+    ]
+}
+
+fn hits_csv(out: &mut dyn WriteColor, hits: &[crate::search::Hit]) -> io::Result<()> {
+    let mut header: Vec<&str> = PASSAGE_COLUMNS.to_vec();
+    header.extend(["match_count", "matches", "score"]);
+    let rows = hits.iter().map(|hit| {
+        let mut cells = passage_cells(&hit.passage);
+        cells.push(hit.match_count.to_string());
+        cells.push(
+            hit.matches
+                .iter()
+                .map(|m| format!("{}-{}", m[0], m[1]))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        cells.push(hit.score.to_string());
+        cells
+    });
+    csv::table(out, &header, rows)
+}
+
+fn passages_csv(out: &mut dyn WriteColor, records: &[PassageRecord]) -> io::Result<()> {
+    csv::table(out, &PASSAGE_COLUMNS, records.iter().map(passage_cells))
+}
+
+fn statements_csv(out: &mut dyn WriteColor, statements: &[Statement]) -> io::Result<()> {
+    let header = [
+        "id",
+        "date",
+        "type",
+        "title",
+        "issuer",
+        "signatories",
+        "source",
+        "topics",
+        "passages",
+        "words",
+        "path",
+    ];
+    let rows = statements.iter().map(|s| {
+        vec![
+            s.id.clone(),
+            s.date.map(|d| d.to_string()).unwrap_or_default(),
+            s.kind.clone().unwrap_or_default(),
+            s.title.clone(),
+            s.issuer.clone().unwrap_or_default(),
+            signatories_cell(&s.signatories),
+            s.source.clone().unwrap_or_default(),
+            s.topics.join("; "),
+            s.passages.to_string(),
+            s.words.to_string(),
+            s.path.clone(),
+        ]
+    });
+    csv::table(out, &header, rows)
 }

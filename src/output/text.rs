@@ -17,31 +17,31 @@ const MAX_WINDOWS: usize = 4;
 /// Signatories listed by name before "+N more".
 const SIGNATORIES_SHOWN: usize = 3;
 
-fn citation_spec() -> ColorSpec {
+pub(super) fn citation_spec() -> ColorSpec {
     let mut spec = ColorSpec::new();
     spec.set_fg(Some(Color::Magenta)).set_bold(true);
     spec
 }
 
-fn match_spec() -> ColorSpec {
+pub(super) fn match_spec() -> ColorSpec {
     let mut spec = ColorSpec::new();
     spec.set_fg(Some(Color::Red)).set_bold(true);
     spec
 }
 
-fn dim_spec() -> ColorSpec {
+pub(super) fn dim_spec() -> ColorSpec {
     let mut spec = ColorSpec::new();
     spec.set_dimmed(true);
     spec
 }
 
-fn bold_spec() -> ColorSpec {
+pub(super) fn bold_spec() -> ColorSpec {
     let mut spec = ColorSpec::new();
     spec.set_bold(true);
     spec
 }
 
-fn styled(out: &mut dyn WriteColor, spec: &ColorSpec, text: &str) -> io::Result<()> {
+pub(super) fn styled(out: &mut dyn WriteColor, spec: &ColorSpec, text: &str) -> io::Result<()> {
     out.set_color(spec)?;
     write!(out, "{text}")?;
     out.reset()

@@ -1,0 +1,1131 @@
+//! Text reuse: maximal word sequences shared by two or more statements, found with shingle
+//! hashing rather than by comparing every pair of passages.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use serde::Serialize;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer, TokenStream,
+};
+
+/// A passage as `reuse` reads it.
+#[derive(Debug, Clone)]
+pub struct ReusePassage {
+    /// Index of its statement in the caller's list; passages of one statement share it.
+    pub statement: usize,
+    /// Sort key of the statement: the earliest statement of a finding is its likely source.
+    /// Ties are broken by `statement` then `n`.
+    pub date_key: u64,
+    pub citation: String,
+    pub n: u64,
+    pub text: String,
+}
+
+/// One place a shared sequence appears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReusePlace {
+    /// Index into the caller's passage list.
+    pub passage: usize,
+    /// Byte range of the shared words in that passage's text.
+    pub start: usize,
+    pub end: usize,
+    /// Number of words shared there (at most the finding's length).
+    pub words: usize,
+}
+
+/// A shared word sequence and every place it appears, earliest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReuseFinding {
+    /// The sequence as written at its earliest place.
+    pub text: String,
+    /// Its length in words.
+    pub words: usize,
+    pub places: Vec<ReusePlace>,
+}
+
+/// Finds maximal word sequences of at least `min_words` words (compared after case and
+/// punctuation folding) shared by passages of two or more different statements.
+///
+/// Words are those of the search index: runs of alphanumeric characters, lower-cased and
+/// folded to ASCII, so a match survives changes of case, accents, punctuation and spacing.
+/// Each finding is anchored at the earliest place of its sequence (by `date_key`, then
+/// `statement`, then `n`); every other place is in a different statement than the anchor.
+/// A `min_words` below 2 is treated as 2: single shared words are not reuse.
+pub fn find_reuse(passages: &[ReusePassage], min_words: usize) -> Vec<ReuseFinding> {
+    let threads = std::thread::available_parallelism()
+        .map(|count| count.get())
+        .unwrap_or(1)
+        .min(MAX_THREADS);
+    find_reuse_within(passages, min_words, SHINGLE_MEMORY_BUDGET, threads)
+}
+
+/// Bytes the shingle tables of all threads may take at once; larger corpora are processed
+/// in several passes over slices of the hash space.
+const SHINGLE_MEMORY_BUDGET: usize = 256 << 20;
+
+/// More threads than this would multiply memory without much gain: most of the work is
+/// sorting, which is bound by memory bandwidth.
+const MAX_THREADS: usize = 8;
+
+/// The hash space is counted in this many buckets (by top bits) before it is cut into
+/// passes, so that frequent shingles cannot overflow a pass the way an even split could.
+const BUCKET_BITS: u32 = 12;
+
+/// Odd, so that multiplying by it is invertible modulo 2^64 and no information is lost.
+const ROLLING_BASE: u64 = 0xff51_afd7_ed55_8ccd;
+
+fn find_reuse_within(
+    passages: &[ReusePassage],
+    min_words: usize,
+    budget_bytes: usize,
+    threads: usize,
+) -> Vec<ReuseFinding> {
+    let window = min_words.max(2);
+    let threads = threads.max(1);
+    let t0 = std::time::Instant::now();
+    let corpus = Corpus::tokenise(passages);
+    eprintln!("tokenise {:?}", t0.elapsed());
+    let shingler = Shingler::new(window);
+
+    let bucket_counts = count_buckets(&corpus, &shingler);
+    let max_per_chunk = (budget_bytes / threads / std::mem::size_of::<Shingle>()).max(1);
+    let chunks = plan_chunks(&bucket_counts, max_per_chunk);
+    eprintln!("plan {:?} chunks {}", t0.elapsed(), chunks.len());
+    if chunks.is_empty() {
+        return Vec::new();
+    }
+
+    let context = SeedContext {
+        corpus: &corpus,
+        passages,
+        window,
+        anchors: AnchorMarks::new(corpus.total_words()),
+    };
+    let runs: Vec<PairRun> = if let [only] = chunks.as_slice() {
+        let shingles = sorted_shingles(&corpus, &shingler, only);
+        context.mark_anchors(&shingles);
+        context.pair_runs(&shingles)
+    } else {
+        // Whether a seed starts its run depends on anchors in other slices of the hash space,
+        // so every slice is marked before any is paired, at the price of a second sort.
+        map_in_parallel(chunks.len(), threads, |index| {
+            context.mark_anchors(&sorted_shingles(&corpus, &shingler, &chunks[index]));
+        });
+        map_in_parallel(chunks.len(), threads, |index| {
+            context.pair_runs(&sorted_shingles(&corpus, &shingler, &chunks[index]))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    };
+    drop(context);
+    drop(corpus);
+
+    eprintln!("runs {:?} {}", t0.elapsed(), runs.len());
+    let drafts = merge_runs(runs);
+    eprintln!("merge {:?}", t0.elapsed());
+    into_findings(drafts, passages)
+}
+
+/// The analysis of the search index's exact field, minus its long-word filter: a dropped
+/// word would make two different sequences look adjacent.
+fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Positions are stored as `u32`; words past this in one passage are ignored.
+const MAX_WORDS_PER_PASSAGE: usize = u32::MAX as usize;
+
+/// Calls `visit` with each folded word and its byte range until it returns `false`.
+fn for_each_word(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    mut visit: impl FnMut(&str, usize, usize) -> bool,
+) {
+    let mut stream = analyzer.token_stream(text);
+    let mut seen = 0usize;
+    while seen < MAX_WORDS_PER_PASSAGE && stream.advance() {
+        let token = stream.token();
+        if !visit(&token.text, token.offset_from, token.offset_to) {
+            break;
+        }
+        seen += 1;
+    }
+}
+
+/// Every passage as interned word ids: equal ids are equal folded words, so extending a match
+/// compares words exactly while costing four bytes per word.
+struct Corpus {
+    words: Vec<Box<[u32]>>,
+    /// Global index of each passage's first word, for the anchor bit set; one extra at the end.
+    first_word: Vec<usize>,
+}
+
+impl Corpus {
+    fn tokenise(passages: &[ReusePassage]) -> Self {
+        let passages = &passages[..passages.len().min(u32::MAX as usize)];
+        let mut analyzer = folding_analyzer();
+        let mut vocabulary: HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>> =
+            HashMap::default();
+        let mut words = Vec::with_capacity(passages.len());
+        let mut first_word = Vec::with_capacity(passages.len() + 1);
+        let mut total = 0usize;
+        let mut ids = Vec::new();
+        for passage in passages {
+            ids.clear();
+            for_each_word(&mut analyzer, &passage.text, |word, _, _| {
+                if let Some(&id) = vocabulary.get(word) {
+                    ids.push(id);
+                    return true;
+                }
+                // Four billion distinct words cannot be told apart in a u32: stop rather than
+                // let two of them compare equal.
+                let Ok(id) = u32::try_from(vocabulary.len()) else {
+                    return false;
+                };
+                vocabulary.insert(word.into(), id);
+                ids.push(id);
+                true
+            });
+            first_word.push(total);
+            total += ids.len();
+            words.push(ids.as_slice().into());
+        }
+        first_word.push(total);
+        Corpus { words, first_word }
+    }
+
+    fn total_words(&self) -> usize {
+        self.first_word.last().copied().unwrap_or(0)
+    }
+
+    fn passage_words(&self, passage: u32) -> &[u32] {
+        &self.words[passage as usize]
+    }
+
+    fn global_position(&self, passage: u32, position: usize) -> usize {
+        self.first_word[passage as usize] + position
+    }
+
+    fn window_words(&self, shingle: &Shingle, window: usize) -> &[u32] {
+        let start = shingle.position as usize;
+        &self.passage_words(shingle.passage)[start..start + window]
+    }
+}
+
+/// A fast hash for the vocabulary; no protection against crafted collisions is needed for a
+/// local corpus, and the map still compares the words themselves.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, chunk: u64) {
+        self.0 = (self.0.rotate_left(5) ^ chunk).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak, and the map picks buckets by low bits.
+        mix64(self.0)
+    }
+}
+
+/// The SplitMix64 finaliser: spreads every input bit over the whole output.
+fn mix64(mut value: u64) -> u64 {
+    value ^= value >> 30;
+    value = value.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value ^= value >> 27;
+    value = value.wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+/// Hashes every window of `window` consecutive words with a rolling polynomial, so a
+/// window costs the same whatever `min_words` is.
+struct Shingler {
+    window: usize,
+    /// `ROLLING_BASE` to the power `window - 1`: the weight of the word leaving the window.
+    leaving_weight: u64,
+}
+
+impl Shingler {
+    fn new(window: usize) -> Self {
+        let exponent = u32::try_from(window - 1).unwrap_or(u32::MAX);
+        Shingler {
+            window,
+            leaving_weight: ROLLING_BASE.wrapping_pow(exponent),
+        }
+    }
+
+    fn for_each(&self, words: &[u32], mut visit: impl FnMut(u32, u64)) {
+        if words.len() < self.window {
+            return;
+        }
+        let mixed = |id: u32| mix64(u64::from(id).wrapping_add(0x9e37_79b9_7f4a_7c15));
+        let mut rolling = 0u64;
+        for (index, &id) in words.iter().enumerate() {
+            if index >= self.window {
+                let leaving = mixed(words[index - self.window]);
+                rolling = rolling.wrapping_sub(leaving.wrapping_mul(self.leaving_weight));
+            }
+            rolling = rolling.wrapping_mul(ROLLING_BASE).wrapping_add(mixed(id));
+            if index + 1 >= self.window {
+                // `index` < MAX_WORDS_PER_PASSAGE, so the start fits.
+                visit((index + 1 - self.window) as u32, mix64(rolling));
+            }
+        }
+    }
+}
+
+fn bucket_of(hash: u64) -> usize {
+    (hash >> (64 - BUCKET_BITS)) as usize
+}
+
+fn count_buckets(corpus: &Corpus, shingler: &Shingler) -> Vec<usize> {
+    let mut counts = vec![0usize; 1 << BUCKET_BITS];
+    for words in &corpus.words {
+        shingler.for_each(words, |_, hash| counts[bucket_of(hash)] += 1);
+    }
+    counts
+}
+
+/// A slice of the hash space small enough to sort in memory.
+struct HashChunk {
+    buckets: Range<usize>,
+    shingles: usize,
+}
+
+/// Cuts the buckets into consecutive chunks of at most `max_per_chunk` shingles; a single
+/// bucket above the limit (one shingle repeated everywhere) still gets a chunk of its own.
+fn plan_chunks(bucket_counts: &[usize], max_per_chunk: usize) -> Vec<HashChunk> {
+    let mut chunks: Vec<HashChunk> = Vec::new();
+    let mut current = HashChunk {
+        buckets: 0..0,
+        shingles: 0,
+    };
+    for (bucket, &count) in bucket_counts.iter().enumerate() {
+        if current.shingles > 0 && current.shingles + count > max_per_chunk {
+            let next_start = current.buckets.end;
+            chunks.push(std::mem::replace(
+                &mut current,
+                HashChunk {
+                    buckets: next_start..next_start,
+                    shingles: 0,
+                },
+            ));
+        }
+        current.buckets.end = bucket + 1;
+        current.shingles += count;
+    }
+    if current.shingles > 0 {
+        chunks.push(current);
+    }
+    chunks
+}
+
+/// One window of words: its hash and where it starts.
+#[derive(Debug, Clone, Copy)]
+struct Shingle {
+    hash: u64,
+    passage: u32,
+    position: u32,
+}
+
+fn sorted_shingles(corpus: &Corpus, shingler: &Shingler, chunk: &HashChunk) -> Vec<Shingle> {
+    let mut shingles = Vec::with_capacity(chunk.shingles);
+    for (passage, words) in corpus.words.iter().enumerate() {
+        // Corpus::tokenise keeps at most u32::MAX passages.
+        let passage = passage as u32;
+        shingler.for_each(words, |position, hash| {
+            if chunk.buckets.contains(&bucket_of(hash)) {
+                shingles.push(Shingle {
+                    hash,
+                    passage,
+                    position,
+                });
+            }
+        });
+    }
+    // Order inside a run of equal hashes does not matter: the anchor is chosen by key and
+    // the findings are sorted at the end.
+    shingles.sort_unstable_by_key(|shingle| shingle.hash);
+    shingles
+}
+
+/// One bit per word of the corpus: set where a window is the anchor of its seed group.
+struct AnchorMarks {
+    bits: Vec<AtomicU64>,
+}
+
+impl AnchorMarks {
+    fn new(words: usize) -> Self {
+        AnchorMarks {
+            bits: (0..words.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    fn mark(&self, position: usize) {
+        self.bits[position / 64].fetch_or(1 << (position % 64), Ordering::Relaxed);
+    }
+
+    fn is_marked(&self, position: usize) -> bool {
+        self.bits[position / 64].load(Ordering::Relaxed) & (1 << (position % 64)) != 0
+    }
+}
+
+/// A word range of one passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct WordSpan {
+    passage: u32,
+    start: u32,
+    end: u32,
+}
+
+impl WordSpan {
+    fn len(&self) -> u32 {
+        self.end - self.start
+    }
+}
+
+/// A maximal run of equal words between an anchor passage and a passage of another statement.
+#[derive(Debug, Clone, Copy)]
+struct PairRun {
+    anchor: WordSpan,
+    other: WordSpan,
+}
+
+struct SeedContext<'a> {
+    corpus: &'a Corpus,
+    passages: &'a [ReusePassage],
+    window: usize,
+    anchors: AnchorMarks,
+}
+
+impl SeedContext<'_> {
+    /// Earliest first; passage and position only make the order total.
+    fn place_key(&self, passage: u32, position: u32) -> (u64, usize, u64, u32, u32) {
+        let source = &self.passages[passage as usize];
+        (
+            source.date_key,
+            source.statement,
+            source.n,
+            passage,
+            position,
+        )
+    }
+
+    fn statement_of(&self, shingle: &Shingle) -> usize {
+        self.passages[shingle.passage as usize].statement
+    }
+
+    /// Calls `visit` with the anchor and members of every group of identical windows found in
+    /// two or more statements. Equal hashes are checked word by word, so a hash collision
+    /// splits a group instead of joining different texts.
+    fn for_each_seed_group(
+        &self,
+        shingles: &[Shingle],
+        mut visit: impl FnMut(Shingle, &[Shingle]),
+    ) {
+        let mut scratch: Vec<Shingle> = Vec::new();
+        for group in shingles.chunk_by(|left, right| left.hash == right.hash) {
+            if group.len() < 2 {
+                continue;
+            }
+            let reference = self.corpus.window_words(&group[0], self.window);
+            if group
+                .iter()
+                .all(|member| self.corpus.window_words(member, self.window) == reference)
+            {
+                self.visit_if_shared(group, &mut visit);
+                continue;
+            }
+            scratch.clear();
+            scratch.extend_from_slice(group);
+            while let Some(first) = scratch.first().copied() {
+                let reference = self.corpus.window_words(&first, self.window);
+                let mut same = 0;
+                for index in 0..scratch.len() {
+                    if self.corpus.window_words(&scratch[index], self.window) == reference {
+                        scratch.swap(index, same);
+                        same += 1;
+                    }
+                }
+                self.visit_if_shared(&scratch[..same], &mut visit);
+                scratch.drain(..same);
+            }
+        }
+    }
+
+    fn visit_if_shared(&self, members: &[Shingle], visit: &mut impl FnMut(Shingle, &[Shingle])) {
+        let Some(first) = members.first() else {
+            return;
+        };
+        let statement = self.statement_of(first);
+        if members
+            .iter()
+            .all(|member| self.statement_of(member) == statement)
+        {
+            return;
+        }
+        let anchor = members
+            .iter()
+            .min_by_key(|member| self.place_key(member.passage, member.position));
+        if let Some(&anchor) = anchor {
+            visit(anchor, members);
+        }
+    }
+
+    fn mark_anchors(&self, shingles: &[Shingle]) {
+        self.for_each_seed_group(shingles, |anchor, _| {
+            let position = self
+                .corpus
+                .global_position(anchor.passage, anchor.position as usize);
+            self.anchors.mark(position);
+        });
+    }
+
+    /// Pairs each anchor with every member from another statement. A run shared by the same
+    /// two passages contains many seeds; it is extended only from the first seed on it that
+    /// is an anchor, so each run costs its length once rather than once per seed.
+    fn pair_runs(&self, shingles: &[Shingle]) -> Vec<PairRun> {
+        let mut runs = Vec::new();
+        self.for_each_seed_group(shingles, |anchor, members| {
+            let anchor_statement = self.statement_of(&anchor);
+            for member in members {
+                if self.statement_of(member) != anchor_statement
+                    && let Some(run) = self.run_from_seed(&anchor, member)
+                {
+                    runs.push(run);
+                }
+            }
+        });
+        runs
+    }
+
+    /// The maximal run through the seed pair, or `None` when an earlier anchor on the same
+    /// diagonal already yields it.
+    fn run_from_seed(&self, anchor: &Shingle, other: &Shingle) -> Option<PairRun> {
+        let anchor_words = self.corpus.passage_words(anchor.passage);
+        let other_words = self.corpus.passage_words(other.passage);
+        let anchor_start = anchor.position as usize;
+        let other_start = other.position as usize;
+
+        let mut back = 0;
+        while back < anchor_start && back < other_start {
+            let (anchor_index, other_index) = (anchor_start - back - 1, other_start - back - 1);
+            if anchor_words[anchor_index] != other_words[other_index] {
+                break;
+            }
+            // The window there lies inside the matched words, so `other` holds it too: that
+            // earlier seed pairs these two passages and extends to this same run.
+            let global = self.corpus.global_position(anchor.passage, anchor_index);
+            if self.anchors.is_marked(global) {
+                return None;
+            }
+            back += 1;
+        }
+
+        let mut forward = self.window;
+        while anchor_start + forward < anchor_words.len()
+            && other_start + forward < other_words.len()
+            && anchor_words[anchor_start + forward] == other_words[other_start + forward]
+        {
+            forward += 1;
+        }
+
+        // Both ends are word positions of one passage, which fit u32.
+        let span = |passage: u32, start: usize| WordSpan {
+            passage,
+            start: (start - back) as u32,
+            end: (start + forward) as u32,
+        };
+        Some(PairRun {
+            anchor: span(anchor.passage, anchor_start),
+            other: span(other.passage, other_start),
+        })
+    }
+}
+
+/// Runs `work` on every index in `0..count`, on up to `threads` threads including the
+/// caller's, and returns the results in index order.
+fn map_in_parallel<T: Send>(
+    count: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let drain = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= count {
+                return done;
+            }
+            done.push((index, work(index)));
+        }
+    };
+    let mut results = std::thread::scope(|scope| {
+        // A helper that cannot be spawned only costs speed: the caller drains the rest.
+        let helpers: Vec<_> = (1..threads.min(count))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, drain).ok())
+            .collect();
+        let mut results = drain();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => results.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// A finding before its places are ordered and turned into byte ranges.
+struct Draft {
+    anchor: WordSpan,
+    others: Vec<WordSpan>,
+}
+
+/// Joins runs whose anchor spans overlap in the same passage into one finding over their
+/// union; a passage matched by several of them keeps its longest match.
+fn merge_runs(mut runs: Vec<PairRun>) -> Vec<Draft> {
+    runs.sort_unstable_by_key(|run| (run.anchor, run.other));
+    let mut drafts = Vec::new();
+    let mut rest = runs.as_slice();
+    while let Some(first) = rest.first() {
+        let mut anchor = first.anchor;
+        let mut taken = 1;
+        while let Some(next) = rest.get(taken) {
+            if next.anchor.passage != anchor.passage || next.anchor.start >= anchor.end {
+                break;
+            }
+            anchor.end = anchor.end.max(next.anchor.end);
+            taken += 1;
+        }
+        let (cluster, tail) = rest.split_at(taken);
+        let mut others: Vec<WordSpan> = cluster.iter().map(|run| run.other).collect();
+        others.sort_unstable_by_key(|other| (other.passage, Reverse(other.len()), other.start));
+        others.dedup_by_key(|other| other.passage);
+        drafts.push(Draft { anchor, others });
+        rest = tail;
+    }
+    drafts
+}
+
+fn into_findings(mut drafts: Vec<Draft>, passages: &[ReusePassage]) -> Vec<ReuseFinding> {
+    let key = |span: &WordSpan| {
+        let source = &passages[span.passage as usize];
+        (
+            source.date_key,
+            source.statement,
+            source.n,
+            span.passage,
+            span.start,
+        )
+    };
+    for draft in &mut drafts {
+        draft.others.sort_unstable_by_key(key);
+    }
+    drafts.sort_unstable_by_key(|draft| (key(&draft.anchor), Reverse(draft.anchor.len())));
+
+    // Byte offsets were not kept for the whole corpus (they would double its memory), so the
+    // passages that appear in findings are tokenised again, each once.
+    let spans: Vec<WordSpan> = drafts
+        .iter()
+        .flat_map(|draft| std::iter::once(draft.anchor).chain(draft.others.iter().copied()))
+        .collect();
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_unstable_by_key(|&index| spans[index].passage);
+    let mut byte_ranges = vec![0..0; spans.len()];
+    let mut analyzer = folding_analyzer();
+    let mut offsets: Vec<(usize, usize)> = Vec::new();
+    for same_passage in order.chunk_by(|&left, &right| spans[left].passage == spans[right].passage)
+    {
+        offsets.clear();
+        let passage = spans[same_passage[0]].passage;
+        for_each_word(
+            &mut analyzer,
+            &passages[passage as usize].text,
+            |_, from, to| {
+                offsets.push((from, to));
+                true
+            },
+        );
+        for &index in same_passage {
+            let span = spans[index];
+            let first = offsets.get(span.start as usize);
+            let last = (span.end as usize)
+                .checked_sub(1)
+                .and_then(|last| offsets.get(last));
+            // Tokenising is deterministic, so both exist; an empty range is only a fallback.
+            if let (Some(first), Some(last)) = (first, last) {
+                byte_ranges[index] = first.0..last.1;
+            }
+        }
+    }
+
+    let mut findings = Vec::with_capacity(drafts.len());
+    let mut next_span = 0;
+    for draft in &drafts {
+        let count = 1 + draft.others.len();
+        let places: Vec<ReusePlace> = (next_span..next_span + count)
+            .map(|index| ReusePlace {
+                passage: spans[index].passage as usize,
+                start: byte_ranges[index].start,
+                end: byte_ranges[index].end,
+                words: spans[index].len() as usize,
+            })
+            .collect();
+        let text = passages[draft.anchor.passage as usize]
+            .text
+            .get(byte_ranges[next_span].clone())
+            .unwrap_or_default()
+            .to_string();
+        findings.push(ReuseFinding {
+            text,
+            words: draft.anchor.len() as usize,
+            places,
+        });
+        next_span += count;
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn passage(statement: usize, date_key: u64, text: &str) -> ReusePassage {
+        ReusePassage {
+            statement,
+            date_key,
+            citation: format!("statement {statement}"),
+            n: 1,
+            text: text.to_string(),
+        }
+    }
+
+    fn place(passage: usize, start: usize, end: usize, words: usize) -> ReusePlace {
+        ReusePlace {
+            passage,
+            start,
+            end,
+            words,
+        }
+    }
+
+    #[test]
+    fn quoted_sentence_matches_despite_case_and_punctuation() {
+        let passages = [
+            passage(
+                1,
+                20_210_101,
+                "The minister said that we will strengthen cooperation on cybersecurity and \
+                 Protect Critical Infrastructure across the region.",
+            ),
+            passage(
+                0,
+                20_200_101,
+                "We will strengthen cooperation on cybersecurity, and protect critical \
+                 infrastructure.",
+            ),
+        ];
+        let findings = find_reuse(&passages, 8);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: "We will strengthen cooperation on cybersecurity, and protect critical \
+                       infrastructure"
+                    .to_string(),
+                words: 10,
+                places: vec![place(1, 0, 84, 10), place(0, 23, 106, 10)],
+            }]
+        );
+    }
+
+    #[test]
+    fn seven_shared_words_are_not_enough_for_eight() {
+        let passages = [
+            passage(0, 1, "one two three four five six seven alpha"),
+            passage(1, 2, "zero one two three four five six seven beta"),
+        ];
+        assert_eq!(find_reuse(&passages, 8), vec![]);
+        let findings = find_reuse(&passages, 7);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].words, 7);
+        assert_eq!(findings[0].text, "one two three four five six seven");
+    }
+
+    #[test]
+    fn reuse_within_one_statement_is_not_reported() {
+        let sentence = "the council adopted conclusions on artificial intelligence";
+        let passages = [
+            passage(0, 1, sentence),
+            passage(0, 1, &format!("{sentence}. Indeed {sentence}.")),
+            passage(1, 2, "an unrelated statement about the weather in spring"),
+        ];
+        assert_eq!(find_reuse(&passages, 3), vec![]);
+    }
+
+    #[test]
+    fn three_statements_make_one_finding_with_places_by_date() {
+        let passages = [
+            passage(
+                2,
+                30,
+                "Finally: The Parties agree to promote open and secure digital infrastructure!",
+            ),
+            passage(
+                0,
+                10,
+                "First, the parties agree to promote open and secure digital infrastructure.",
+            ),
+            passage(
+                1,
+                20,
+                "Moreover the parties agree to promote open and secure digital infrastructure \
+                 today.",
+            ),
+        ];
+        let findings = find_reuse(&passages, 6);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: "the parties agree to promote open and secure digital infrastructure"
+                    .to_string(),
+                words: 10,
+                places: vec![
+                    place(1, 7, 74, 10),
+                    place(2, 9, 76, 10),
+                    place(0, 9, 76, 10)
+                ],
+            }]
+        );
+    }
+
+    #[test]
+    fn overlapping_shared_spans_merge_into_the_longest() {
+        let passages = [
+            passage(
+                0,
+                1,
+                "alpha bravo charlie delta echo foxtrot golf hotel india juliet",
+            ),
+            passage(1, 2, "xray alpha bravo charlie delta echo foxtrot yankee"),
+            passage(2, 3, "zulu delta echo foxtrot golf hotel india juliet kilo"),
+        ];
+        let findings = find_reuse(&passages, 3);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: passages[0].text.clone(),
+                words: 10,
+                places: vec![place(0, 0, 62, 10), place(1, 5, 43, 6), place(2, 5, 47, 7)],
+            }]
+        );
+    }
+
+    #[test]
+    fn sequences_at_the_very_start_and_end_of_passages_match() {
+        let passages = [
+            passage(0, 1, "open data policy helps everyone"),
+            passage(1, 2, "We said: open data policy helps everyone"),
+            passage(2, 3, "Open data policy helps everyone, we said"),
+        ];
+        let findings = find_reuse(&passages, 5);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: "open data policy helps everyone".to_string(),
+                words: 5,
+                places: vec![place(0, 0, 31, 5), place(1, 9, 40, 5), place(2, 0, 31, 5)],
+            }]
+        );
+    }
+
+    #[test]
+    fn non_ascii_words_are_folded_but_quoted_as_written() {
+        let passages = [
+            passage(
+                0,
+                1,
+                "La coopération numérique avec Zoë reste une priorité.",
+            ),
+            passage(
+                1,
+                2,
+                "Nous saluons la cooperation numerique avec ZOË, dit-elle.",
+            ),
+        ];
+        let findings = find_reuse(&passages, 5);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: "La coopération numérique avec Zoë".to_string(),
+                words: 5,
+                places: vec![place(0, 0, 36, 5), place(1, 13, 47, 5)],
+            }]
+        );
+    }
+
+    #[test]
+    fn degenerate_inputs_give_no_findings_and_no_panic() {
+        assert_eq!(find_reuse(&[], 8), vec![]);
+        let wordless = [passage(0, 1, "!!! ... ,,,"), passage(1, 2, "")];
+        assert_eq!(find_reuse(&wordless, 0), vec![]);
+        let short = [passage(0, 1, "too short"), passage(1, 2, "too short")];
+        assert_eq!(find_reuse(&short, 3), vec![]);
+        // Single shared words are never a finding, whatever `min_words` says.
+        let crossed = [passage(0, 1, "data policy"), passage(1, 2, "policy data")];
+        assert_eq!(find_reuse(&crossed, 1), vec![]);
+        let pair = [passage(0, 1, "Data policy!"), passage(1, 2, "data, policy")];
+        assert_eq!(
+            find_reuse(&pair, 0),
+            vec![ReuseFinding {
+                text: "Data policy".to_string(),
+                words: 2,
+                places: vec![place(0, 0, 11, 2), place(1, 0, 12, 2)],
+            }]
+        );
+    }
+
+    #[test]
+    fn a_longer_run_between_later_statements_is_its_own_finding() {
+        let passages = [
+            passage(0, 1, "digital trade matters"),
+            passage(1, 2, "our digital trade rules"),
+            passage(2, 3, "new digital trade rules"),
+        ];
+        let findings = find_reuse(&passages, 2);
+        assert_eq!(
+            findings,
+            vec![
+                ReuseFinding {
+                    text: "digital trade".to_string(),
+                    words: 2,
+                    places: vec![place(0, 0, 13, 2), place(1, 4, 17, 2), place(2, 4, 17, 2)],
+                },
+                ReuseFinding {
+                    text: "digital trade rules".to_string(),
+                    words: 3,
+                    places: vec![place(1, 4, 23, 3), place(2, 4, 23, 3)],
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_passage_quoting_twice_is_one_place() {
+        let quote = "member states shall ensure a high common level of cybersecurity";
+        let passages = [
+            passage(0, 1, quote),
+            passage(0, 1, &format!("Recalled: {quote}.")),
+            passage(1, 2, &format!("{quote}; and again, {quote}.")),
+        ];
+        let findings = find_reuse(&passages, 4);
+        assert_eq!(
+            findings,
+            vec![ReuseFinding {
+                text: quote.to_string(),
+                words: 10,
+                places: vec![place(0, 0, 63, 10), place(2, 0, 63, 10)],
+            }]
+        );
+    }
+
+    #[test]
+    fn boilerplate_in_many_statements_is_one_finding() {
+        let passages: Vec<ReusePassage> = (0..500)
+            .map(|statement| {
+                passage(
+                    statement,
+                    statement as u64,
+                    &format!(
+                        "Press release {statement}. For more information contact the press \
+                         office of the ministry."
+                    ),
+                )
+            })
+            .collect();
+        let findings = find_reuse(&passages, 5);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].text,
+            "For more information contact the press office of the ministry"
+        );
+        assert_eq!(findings[0].words, 10);
+        let places: Vec<usize> = findings[0].places.iter().map(|p| p.passage).collect();
+        assert_eq!(places, (0..500).collect::<Vec<_>>());
+    }
+
+    /// A tiny deterministic generator, so the randomised comparison needs no dependency.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, bound: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % bound
+        }
+    }
+
+    /// Passages over a tiny vocabulary, with copied stretches, so that seeds repeat inside
+    /// passages, inside statements and across many statements.
+    fn random_corpus(seed: u64) -> Vec<ReusePassage> {
+        const VOCABULARY: [&str; 6] = ["Alpha", "beta,", "gamma", "Delta.", "eps", "zeta"];
+        let mut random = Lcg(seed);
+        let mut passages: Vec<ReusePassage> = Vec::new();
+        for index in 0..80 {
+            let length = random.below(25) as usize;
+            let mut words: Vec<&str> = (0..length)
+                .map(|_| VOCABULARY[random.below(VOCABULARY.len() as u64) as usize])
+                .collect();
+            if !passages.is_empty() && random.below(2) == 0 {
+                let source = &passages[random.below(passages.len() as u64) as usize].text;
+                let copied: Vec<&str> = source.split(' ').collect();
+                let from = random.below(copied.len() as u64 + 1) as usize;
+                let to = from + random.below((copied.len() - from) as u64 + 1) as usize;
+                let at = random.below(words.len() as u64 + 1) as usize;
+                let copied: Vec<&str> = copied[from..to]
+                    .iter()
+                    .map(|word| {
+                        VOCABULARY
+                            .iter()
+                            .find(|v| *v == word)
+                            .copied()
+                            .unwrap_or("eps")
+                    })
+                    .collect();
+                words.splice(at..at, copied);
+            }
+            let statement = random.below(25) as usize;
+            passages.push(ReusePassage {
+                statement,
+                date_key: random.below(5),
+                citation: String::new(),
+                n: index,
+                text: words.join(" "),
+            });
+        }
+        passages
+    }
+
+    /// The same seeds and anchors, but every seed pair extended in full and the duplicates
+    /// removed afterwards: slow, and free of the run-start bookkeeping under test.
+    fn naive_findings(passages: &[ReusePassage], window: usize) -> Vec<ReuseFinding> {
+        let mut analyzer = folding_analyzer();
+        let words: Vec<Vec<String>> = passages
+            .iter()
+            .map(|passage| {
+                let mut words = Vec::new();
+                for_each_word(&mut analyzer, &passage.text, |word, _, _| {
+                    words.push(word.to_string());
+                    true
+                });
+                words
+            })
+            .collect();
+        let mut groups: HashMap<&[String], Vec<(u32, u32)>> = HashMap::new();
+        for (passage, words) in words.iter().enumerate() {
+            for (position, shingle) in words.windows(window).enumerate() {
+                groups
+                    .entry(shingle)
+                    .or_default()
+                    .push((passage as u32, position as u32));
+            }
+        }
+        let key = |&(passage, position): &(u32, u32)| {
+            let source = &passages[passage as usize];
+            (
+                source.date_key,
+                source.statement,
+                source.n,
+                passage,
+                position,
+            )
+        };
+        let mut runs = BTreeSet::new();
+        for members in groups.values() {
+            let Some(anchor) = members.iter().min_by_key(|member| key(member)) else {
+                continue;
+            };
+            let statement = passages[anchor.0 as usize].statement;
+            for other in members {
+                if passages[other.0 as usize].statement == statement {
+                    continue;
+                }
+                let (left, right) = (&words[anchor.0 as usize], &words[other.0 as usize]);
+                let (mut a, mut o) = (anchor.1 as usize, other.1 as usize);
+                while a > 0 && o > 0 && left[a - 1] == right[o - 1] {
+                    a -= 1;
+                    o -= 1;
+                }
+                let mut length = 0;
+                while a + length < left.len()
+                    && o + length < right.len()
+                    && left[a + length] == right[o + length]
+                {
+                    length += 1;
+                }
+                let span = |passage: u32, start: usize| WordSpan {
+                    passage,
+                    start: start as u32,
+                    end: (start + length) as u32,
+                };
+                runs.insert((span(anchor.0, a), span(other.0, o)));
+            }
+        }
+        let runs = runs
+            .into_iter()
+            .map(|(anchor, other)| PairRun { anchor, other })
+            .collect();
+        into_findings(merge_runs(runs), passages)
+    }
+
+    #[test]
+    fn matches_a_naive_search_whatever_the_partitioning() {
+        for seed in 0..40 {
+            let passages = random_corpus(seed);
+            for window in [2, 3, 5] {
+                let expected = naive_findings(&passages, window);
+                let whole = find_reuse_within(&passages, window, usize::MAX, 1);
+                assert_eq!(whole, expected, "seed {seed}, window {window}");
+                // Room for a handful of shingles per pass forces many passes and threads.
+                let sliced = find_reuse_within(&passages, window, 64, 3);
+                assert_eq!(sliced, expected, "seed {seed}, window {window}, sliced");
+            }
+        }
+    }
+}
