@@ -2,8 +2,6 @@
 //! hashing rather than by comparing every pair of passages.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -60,7 +58,13 @@ pub fn find_reuse(passages: &[ReusePassage], min_words: usize) -> Vec<ReuseFindi
         .map(|count| count.get())
         .unwrap_or(1)
         .min(MAX_THREADS);
-    find_reuse_within(passages, min_words, SHINGLE_MEMORY_BUDGET, threads)
+    find_reuse_within(
+        passages,
+        min_words,
+        SHINGLE_MEMORY_BUDGET,
+        threads,
+        hash_word,
+    )
 }
 
 /// Bytes the shingle tables of all threads may take at once; larger corpora are processed
@@ -83,15 +87,16 @@ fn find_reuse_within(
     min_words: usize,
     budget_bytes: usize,
     threads: usize,
+    hash_word: fn(&str) -> u64,
 ) -> Vec<ReuseFinding> {
     let window = min_words.max(2);
     let threads = threads.max(1);
     let t0 = std::time::Instant::now();
-    let corpus = Corpus::tokenise(passages);
+    let corpus = Corpus::tokenise(passages, threads, hash_word);
     eprintln!("tokenise {:?}", t0.elapsed());
     let shingler = Shingler::new(window);
 
-    let bucket_counts = count_buckets(&corpus, &shingler);
+    let bucket_counts = count_buckets(&corpus, &shingler, threads);
     let max_per_chunk = (budget_bytes / threads / std::mem::size_of::<Shingle>()).max(1);
     let chunks = plan_chunks(&bucket_counts, max_per_chunk);
     eprintln!("plan {:?} chunks {}", t0.elapsed(), chunks.len());
@@ -113,8 +118,13 @@ fn find_reuse_within(
         // Whether a seed starts its run depends on anchors in other slices of the hash space,
         // so every slice is marked before any is paired, at the price of a second sort.
         map_in_parallel(chunks.len(), threads, |index| {
-            context.mark_anchors(&sorted_shingles(&corpus, &shingler, &chunks[index]));
+            let t = std::time::Instant::now();
+            let v = sorted_shingles(&corpus, &shingler, &chunks[index]);
+            let t1 = t.elapsed();
+            context.mark_anchors(&v);
+            eprintln!("chunk {index} build+sort {:?} mark {:?}", t1, t.elapsed());
         });
+        eprintln!("marked {:?}", t0.elapsed());
         map_in_parallel(chunks.len(), threads, |index| {
             context.pair_runs(&sorted_shingles(&corpus, &shingler, &chunks[index]))
         })
@@ -128,7 +138,7 @@ fn find_reuse_within(
     eprintln!("runs {:?} {}", t0.elapsed(), runs.len());
     let drafts = merge_runs(runs);
     eprintln!("merge {:?}", t0.elapsed());
-    into_findings(drafts, passages)
+    into_findings(drafts, passages, window)
 }
 
 /// The analysis of the search index's exact field, minus its long-word filter: a dropped
@@ -160,43 +170,69 @@ fn for_each_word(
     }
 }
 
-/// Every passage as interned word ids: equal ids are equal folded words, so extending a match
-/// compares words exactly while costing four bytes per word.
+/// A 64-bit hash of a folded word. Words of up to eight bytes (most of them) cannot collide:
+/// folded words hold no NUL byte, so zero padding keeps them apart, and `mix64` is a
+/// bijection. Longer words could, which is why findings are checked word by word at the end.
+fn hash_word(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    let mut state = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut padded = [0u8; 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        state = mix64(state ^ u64::from_le_bytes(padded));
+    }
+    state
+}
+
+/// The SplitMix64 finaliser: a bijection that spreads every input bit over the output.
+fn mix64(mut value: u64) -> u64 {
+    value ^= value >> 30;
+    value = value.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value ^= value >> 27;
+    value = value.wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+/// Every passage as word hashes. Hashes rather than interned ids: interning looks every word
+/// up in a vocabulary far larger than the CPU caches, which costs several times the
+/// tokenising itself and cannot be shared between threads.
 struct Corpus {
-    words: Vec<Box<[u32]>>,
+    words: Vec<Box<[u64]>>,
     /// Global index of each passage's first word, for the anchor bit set; one extra at the end.
     first_word: Vec<usize>,
 }
 
 impl Corpus {
-    fn tokenise(passages: &[ReusePassage]) -> Self {
+    fn tokenise(passages: &[ReusePassage], threads: usize, hash_word: fn(&str) -> u64) -> Self {
+        // Passages are addressed by `u32` in the shingle table.
         let passages = &passages[..passages.len().min(u32::MAX as usize)];
-        let mut analyzer = folding_analyzer();
-        let mut vocabulary: HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>> =
-            HashMap::default();
-        let mut words = Vec::with_capacity(passages.len());
-        let mut first_word = Vec::with_capacity(passages.len() + 1);
-        let mut total = 0usize;
-        let mut ids = Vec::new();
-        for passage in passages {
-            ids.clear();
-            for_each_word(&mut analyzer, &passage.text, |word, _, _| {
-                if let Some(&id) = vocabulary.get(word) {
-                    ids.push(id);
-                    return true;
-                }
-                // Four billion distinct words cannot be told apart in a u32: stop rather than
-                // let two of them compare equal.
-                let Ok(id) = u32::try_from(vocabulary.len()) else {
-                    return false;
-                };
-                vocabulary.insert(word.into(), id);
-                ids.push(id);
-                true
-            });
+        let batch = passages.len().div_ceil(threads * 16).max(1);
+        let batches = passages.len().div_ceil(batch);
+        let words: Vec<Box<[u64]>> = map_in_parallel(batches, threads, |index| {
+            let mut analyzer = folding_analyzer();
+            let mut hashes = Vec::new();
+            passages
+                .iter()
+                .skip(index * batch)
+                .take(batch)
+                .map(|passage| {
+                    hashes.clear();
+                    for_each_word(&mut analyzer, &passage.text, |word, _, _| {
+                        hashes.push(hash_word(word));
+                        true
+                    });
+                    Box::<[u64]>::from(hashes.as_slice())
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut first_word = Vec::with_capacity(words.len() + 1);
+        let mut total = 0;
+        for passage_words in &words {
             first_word.push(total);
-            total += ids.len();
-            words.push(ids.as_slice().into());
+            total += passage_words.len();
         }
         first_word.push(total);
         Corpus { words, first_word }
@@ -206,7 +242,7 @@ impl Corpus {
         self.first_word.last().copied().unwrap_or(0)
     }
 
-    fn passage_words(&self, passage: u32) -> &[u32] {
+    fn passage_words(&self, passage: u32) -> &[u64] {
         &self.words[passage as usize]
     }
 
@@ -214,56 +250,10 @@ impl Corpus {
         self.first_word[passage as usize] + position
     }
 
-    fn window_words(&self, shingle: &Shingle, window: usize) -> &[u32] {
+    fn window_words(&self, shingle: &Shingle, window: usize) -> &[u64] {
         let start = shingle.position as usize;
         &self.passage_words(shingle.passage)[start..start + window]
     }
-}
-
-/// A fast hash for the vocabulary; no protection against crafted collisions is needed for a
-/// local corpus, and the map still compares the words themselves.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, chunk: u64) {
-        self.0 = (self.0.rotate_left(5) ^ chunk).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits weak, and the map picks buckets by low bits.
-        mix64(self.0)
-    }
-}
-
-/// The SplitMix64 finaliser: spreads every input bit over the whole output.
-fn mix64(mut value: u64) -> u64 {
-    value ^= value >> 30;
-    value = value.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    value ^= value >> 27;
-    value = value.wrapping_mul(0x94d0_49bb_1331_11eb);
-    value ^ (value >> 31)
 }
 
 /// Hashes every window of `window` consecutive words with a rolling polynomial, so a
@@ -283,18 +273,17 @@ impl Shingler {
         }
     }
 
-    fn for_each(&self, words: &[u32], mut visit: impl FnMut(u32, u64)) {
+    fn for_each(&self, words: &[u64], mut visit: impl FnMut(u32, u64)) {
         if words.len() < self.window {
             return;
         }
-        let mixed = |id: u32| mix64(u64::from(id).wrapping_add(0x9e37_79b9_7f4a_7c15));
         let mut rolling = 0u64;
-        for (index, &id) in words.iter().enumerate() {
+        for (index, &word) in words.iter().enumerate() {
             if index >= self.window {
-                let leaving = mixed(words[index - self.window]);
-                rolling = rolling.wrapping_sub(leaving.wrapping_mul(self.leaving_weight));
+                let leaving = words[index - self.window].wrapping_mul(self.leaving_weight);
+                rolling = rolling.wrapping_sub(leaving);
             }
-            rolling = rolling.wrapping_mul(ROLLING_BASE).wrapping_add(mixed(id));
+            rolling = rolling.wrapping_mul(ROLLING_BASE).wrapping_add(word);
             if index + 1 >= self.window {
                 // `index` < MAX_WORDS_PER_PASSAGE, so the start fits.
                 visit((index + 1 - self.window) as u32, mix64(rolling));
@@ -307,10 +296,20 @@ fn bucket_of(hash: u64) -> usize {
     (hash >> (64 - BUCKET_BITS)) as usize
 }
 
-fn count_buckets(corpus: &Corpus, shingler: &Shingler) -> Vec<usize> {
+fn count_buckets(corpus: &Corpus, shingler: &Shingler, threads: usize) -> Vec<usize> {
+    let batch = corpus.words.len().div_ceil(threads).max(1);
+    let partial_counts = map_in_parallel(corpus.words.len().div_ceil(batch), threads, |index| {
+        let mut counts = vec![0usize; 1 << BUCKET_BITS];
+        for words in corpus.words.iter().skip(index * batch).take(batch) {
+            shingler.for_each(words, |_, hash| counts[bucket_of(hash)] += 1);
+        }
+        counts
+    });
     let mut counts = vec![0usize; 1 << BUCKET_BITS];
-    for words in &corpus.words {
-        shingler.for_each(words, |_, hash| counts[bucket_of(hash)] += 1);
+    for partial in partial_counts {
+        for (total, count) in counts.iter_mut().zip(partial) {
+            *total += count;
+        }
     }
     counts
 }
@@ -414,7 +413,7 @@ impl WordSpan {
 }
 
 /// A maximal run of equal words between an anchor passage and a passage of another statement.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct PairRun {
     anchor: WordSpan,
     other: WordSpan,
@@ -428,24 +427,12 @@ struct SeedContext<'a> {
 }
 
 impl SeedContext<'_> {
-    /// Earliest first; passage and position only make the order total.
-    fn place_key(&self, passage: u32, position: u32) -> (u64, usize, u64, u32, u32) {
-        let source = &self.passages[passage as usize];
-        (
-            source.date_key,
-            source.statement,
-            source.n,
-            passage,
-            position,
-        )
-    }
-
     fn statement_of(&self, shingle: &Shingle) -> usize {
         self.passages[shingle.passage as usize].statement
     }
 
     /// Calls `visit` with the anchor and members of every group of identical windows found in
-    /// two or more statements. Equal hashes are checked word by word, so a hash collision
+    /// two or more statements. Equal shingle hashes are checked word by word, so a collision
     /// splits a group instead of joining different texts.
     fn for_each_seed_group(
         &self,
@@ -493,9 +480,10 @@ impl SeedContext<'_> {
         {
             return;
         }
-        let anchor = members
-            .iter()
-            .min_by_key(|member| self.place_key(member.passage, member.position));
+        let anchor = members.iter().min_by_key(|member| {
+            let key = span_key(self.passages, member.passage);
+            (key, member.position)
+        });
         if let Some(&anchor) = anchor {
             visit(anchor, members);
         }
@@ -572,6 +560,12 @@ impl SeedContext<'_> {
     }
 }
 
+/// The order of places: earliest statement first; the passage index only makes it total.
+fn span_key(passages: &[ReusePassage], passage: u32) -> (u64, usize, u64, u32) {
+    let source = &passages[passage as usize];
+    (source.date_key, source.statement, source.n, passage)
+}
+
 /// Runs `work` on every index in `0..count`, on up to `threads` threads including the
 /// caller's, and returns the results in index order.
 fn map_in_parallel<T: Send>(
@@ -608,16 +602,17 @@ fn map_in_parallel<T: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// A finding before its places are ordered and turned into byte ranges.
+/// A finding before its words are checked and its places turned into byte ranges.
 struct Draft {
     anchor: WordSpan,
-    others: Vec<WordSpan>,
+    /// One run per other passage, each with the part of the anchor span it matches.
+    others: Vec<PairRun>,
 }
 
 /// Joins runs whose anchor spans overlap in the same passage into one finding over their
 /// union; a passage matched by several of them keeps its longest match.
 fn merge_runs(mut runs: Vec<PairRun>) -> Vec<Draft> {
-    runs.sort_unstable_by_key(|run| (run.anchor, run.other));
+    runs.sort_unstable();
     let mut drafts = Vec::new();
     let mut rest = runs.as_slice();
     while let Some(first) = rest.first() {
@@ -631,97 +626,172 @@ fn merge_runs(mut runs: Vec<PairRun>) -> Vec<Draft> {
             taken += 1;
         }
         let (cluster, tail) = rest.split_at(taken);
-        let mut others: Vec<WordSpan> = cluster.iter().map(|run| run.other).collect();
-        others.sort_unstable_by_key(|other| (other.passage, Reverse(other.len()), other.start));
-        others.dedup_by_key(|other| other.passage);
+        let mut others = cluster.to_vec();
+        others.sort_unstable_by_key(|run| (run.other.passage, Reverse(run.other.len()), run.other));
+        others.dedup_by_key(|run| run.other.passage);
         drafts.push(Draft { anchor, others });
         rest = tail;
     }
     drafts
 }
 
-fn into_findings(mut drafts: Vec<Draft>, passages: &[ReusePassage]) -> Vec<ReuseFinding> {
-    let key = |span: &WordSpan| {
-        let source = &passages[span.passage as usize];
-        (
-            source.date_key,
-            source.statement,
-            source.n,
-            span.passage,
-            span.start,
-        )
-    };
-    for draft in &mut drafts {
-        draft.others.sort_unstable_by_key(key);
-    }
-    drafts.sort_unstable_by_key(|draft| (key(&draft.anchor), Reverse(draft.anchor.len())));
+/// The folded words of one passage with their byte ranges in its text.
+#[derive(Default)]
+struct FoldedPassage {
+    folded: String,
+    word_ends: Vec<usize>,
+    byte_ranges: Vec<Range<usize>>,
+}
 
-    // Byte offsets were not kept for the whole corpus (they would double its memory), so the
-    // passages that appear in findings are tokenised again, each once.
-    let spans: Vec<WordSpan> = drafts
-        .iter()
-        .flat_map(|draft| std::iter::once(draft.anchor).chain(draft.others.iter().copied()))
-        .collect();
-    let mut order: Vec<usize> = (0..spans.len()).collect();
-    order.sort_unstable_by_key(|&index| spans[index].passage);
-    let mut byte_ranges = vec![0..0; spans.len()];
-    let mut analyzer = folding_analyzer();
-    let mut offsets: Vec<(usize, usize)> = Vec::new();
-    for same_passage in order.chunk_by(|&left, &right| spans[left].passage == spans[right].passage)
-    {
-        offsets.clear();
-        let passage = spans[same_passage[0]].passage;
-        for_each_word(
-            &mut analyzer,
-            &passages[passage as usize].text,
-            |_, from, to| {
-                offsets.push((from, to));
-                true
-            },
-        );
-        for &index in same_passage {
-            let span = spans[index];
-            let first = offsets.get(span.start as usize);
-            let last = (span.end as usize)
-                .checked_sub(1)
-                .and_then(|last| offsets.get(last));
-            // Tokenising is deterministic, so both exist; an empty range is only a fallback.
-            if let (Some(first), Some(last)) = (first, last) {
-                byte_ranges[index] = first.0..last.1;
+impl FoldedPassage {
+    /// Reads the first `word_limit` words of `text`, reusing the buffers.
+    fn read(&mut self, analyzer: &mut TextAnalyzer, text: &str, word_limit: usize) {
+        self.folded.clear();
+        self.word_ends.clear();
+        self.byte_ranges.clear();
+        for_each_word(analyzer, text, |word, from, to| {
+            if self.byte_ranges.len() >= word_limit {
+                return false;
             }
+            self.folded.push_str(word);
+            self.word_ends.push(self.folded.len());
+            self.byte_ranges.push(from..to);
+            true
+        });
+    }
+
+    fn word(&self, index: usize) -> Option<&str> {
+        let start = match index.checked_sub(1) {
+            Some(previous) => *self.word_ends.get(previous)?,
+            None => 0,
+        };
+        self.folded.get(start..*self.word_ends.get(index)?)
+    }
+
+    fn byte_range(&self, words: Range<u32>) -> Option<Range<usize>> {
+        let first = self.byte_ranges.get(words.start as usize)?;
+        let last = self.byte_ranges.get((words.end as usize).checked_sub(1)?)?;
+        Some(first.start..last.end)
+    }
+}
+
+/// The longest stretch of `run` whose words are really equal, as (offset, length). Runs were
+/// found by word hash, so this is what keeps a hash collision from ever being reported.
+fn longest_equal_stretch(
+    anchor: &FoldedPassage,
+    other: &FoldedPassage,
+    run: &PairRun,
+) -> (u32, u32) {
+    let (mut best, mut current) = ((0, 0), 0);
+    for offset in 0..run.other.len() {
+        let anchor_word = anchor.word((run.anchor.start + offset) as usize);
+        let other_word = other.word((run.other.start + offset) as usize);
+        match (anchor_word, other_word) {
+            (Some(left), Some(right)) if left == right => {
+                current += 1;
+                if current > best.1 {
+                    best = (offset + 1 - current, current);
+                }
+            }
+            _ => current = 0,
         }
     }
+    best
+}
 
-    let mut findings = Vec::with_capacity(drafts.len());
-    let mut next_span = 0;
-    for draft in &drafts {
-        let count = 1 + draft.others.len();
-        let places: Vec<ReusePlace> = (next_span..next_span + count)
-            .map(|index| ReusePlace {
-                passage: spans[index].passage as usize,
-                start: byte_ranges[index].start,
-                end: byte_ranges[index].end,
-                words: spans[index].len() as usize,
-            })
-            .collect();
-        let text = passages[draft.anchor.passage as usize]
-            .text
-            .get(byte_ranges[next_span].clone())
+/// Checks each draft word by word, turns word spans into byte ranges and orders everything.
+/// Byte offsets were not kept while hashing (they would triple the corpus's memory), so the
+/// passages of findings are tokenised again here.
+fn into_findings(
+    drafts: Vec<Draft>,
+    passages: &[ReusePassage],
+    window: usize,
+) -> Vec<ReuseFinding> {
+    let mut analyzer = folding_analyzer();
+    let mut anchor_words = FoldedPassage::default();
+    let mut other_words = FoldedPassage::default();
+    let mut keyed_findings = Vec::with_capacity(drafts.len());
+    for mut draft in drafts {
+        let anchor_passage = draft.anchor.passage;
+        let anchor_text = &passages[anchor_passage as usize].text;
+        anchor_words.read(&mut analyzer, anchor_text, draft.anchor.end as usize);
+        draft
+            .others
+            .sort_unstable_by_key(|run| span_key(passages, run.other.passage));
+
+        let mut places = vec![ReusePlace {
+            passage: anchor_passage as usize,
+            start: 0,
+            end: 0,
+            words: 0,
+        }];
+        let mut anchor_span: Option<Range<u32>> = None;
+        for run in &draft.others {
+            let other_text = &passages[run.other.passage as usize].text;
+            other_words.read(&mut analyzer, other_text, run.other.end as usize);
+            let (offset, length) = longest_equal_stretch(&anchor_words, &other_words, run);
+            if (length as usize) < window {
+                continue;
+            }
+            let other_start = run.other.start + offset;
+            let Some(bytes) = other_words.byte_range(other_start..other_start + length) else {
+                continue;
+            };
+            let matched_start = run.anchor.start + offset;
+            let matched_end = matched_start + length;
+            anchor_span = Some(match anchor_span {
+                Some(span) => span.start.min(matched_start)..span.end.max(matched_end),
+                None => matched_start..matched_end,
+            });
+            places.push(ReusePlace {
+                passage: run.other.passage as usize,
+                start: bytes.start,
+                end: bytes.end,
+                words: length as usize,
+            });
+        }
+
+        let Some(anchor_span) = anchor_span else {
+            continue;
+        };
+        let Some(anchor_bytes) = anchor_words.byte_range(anchor_span.clone()) else {
+            continue;
+        };
+        let words = anchor_span.len();
+        places[0] = ReusePlace {
+            passage: anchor_passage as usize,
+            start: anchor_bytes.start,
+            end: anchor_bytes.end,
+            words,
+        };
+        let key = (
+            span_key(passages, anchor_passage),
+            anchor_span.start,
+            Reverse(words),
+        );
+        let text = anchor_text
+            .get(anchor_bytes)
             .unwrap_or_default()
             .to_string();
-        findings.push(ReuseFinding {
-            text,
-            words: draft.anchor.len() as usize,
-            places,
-        });
-        next_span += count;
+        keyed_findings.push((
+            key,
+            ReuseFinding {
+                text,
+                words,
+                places,
+            },
+        ));
     }
-    findings
+    keyed_findings.sort_unstable_by(|left, right| left.0.cmp(&right.0));
+    keyed_findings
+        .into_iter()
+        .map(|(_, finding)| finding)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeSet, HashMap};
 
     use super::*;
 
@@ -1111,7 +1181,7 @@ mod tests {
             .into_iter()
             .map(|(anchor, other)| PairRun { anchor, other })
             .collect();
-        into_findings(merge_runs(runs), passages)
+        into_findings(merge_runs(runs), passages, window)
     }
 
     #[test]
@@ -1120,11 +1190,72 @@ mod tests {
             let passages = random_corpus(seed);
             for window in [2, 3, 5] {
                 let expected = naive_findings(&passages, window);
-                let whole = find_reuse_within(&passages, window, usize::MAX, 1);
+                let whole = find_reuse_within(&passages, window, usize::MAX, 1, hash_word);
                 assert_eq!(whole, expected, "seed {seed}, window {window}");
                 // Room for a handful of shingles per pass forces many passes and threads.
-                let sliced = find_reuse_within(&passages, window, 64, 3);
+                let sliced = find_reuse_within(&passages, window, 64, 3, hash_word);
                 assert_eq!(sliced, expected, "seed {seed}, window {window}, sliced");
+            }
+        }
+    }
+
+    /// Every word of a length collides: the worst word hash there could be.
+    fn length_only(word: &str) -> u64 {
+        word.len() as u64
+    }
+
+    fn folded_words(text: &str) -> Vec<String> {
+        let mut analyzer = folding_analyzer();
+        let mut words = Vec::new();
+        for_each_word(&mut analyzer, text, |word, _, _| {
+            words.push(word.to_string());
+            true
+        });
+        words
+    }
+
+    #[test]
+    fn colliding_word_hashes_are_caught_by_the_word_check() {
+        let unrelated = [
+            passage(0, 1, "alpha bravo delta gamma"),
+            passage(1, 2, "omega sigma kappa theta"),
+        ];
+        assert_eq!(
+            find_reuse_within(&unrelated, 2, usize::MAX, 1, length_only),
+            vec![]
+        );
+        let partly = [
+            passage(0, 1, "alpha bravo charlie delta echo"),
+            passage(1, 2, "omega bravo charlie delta kappa"),
+        ];
+        let expected = vec![ReuseFinding {
+            text: "bravo charlie delta".to_string(),
+            words: 3,
+            places: vec![place(0, 6, 25, 3), place(1, 6, 25, 3)],
+        }];
+        assert_eq!(find_reuse(&partly, 3), expected);
+        assert_eq!(
+            find_reuse_within(&partly, 3, usize::MAX, 1, length_only),
+            expected
+        );
+        for seed in 0..20 {
+            let passages = random_corpus(seed);
+            for finding in find_reuse_within(&passages, 3, 64, 2, length_only) {
+                let anchor = &finding.places[0];
+                assert_eq!(anchor.words, finding.words);
+                let anchor_words = folded_words(&finding.text);
+                assert_eq!(anchor_words.len(), finding.words);
+                for place in &finding.places[1..] {
+                    let source = &passages[place.passage];
+                    assert_ne!(source.statement, passages[anchor.passage].statement);
+                    let words = folded_words(&source.text[place.start..place.end]);
+                    assert_eq!(words.len(), place.words);
+                    assert!(place.words >= 3);
+                    assert!(
+                        anchor_words.windows(words.len()).any(|part| part == words),
+                        "seed {seed}: {words:?} is not in {anchor_words:?}"
+                    );
+                }
             }
         }
     }
