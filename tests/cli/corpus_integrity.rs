@@ -323,4 +323,46 @@ fn extra_corpus_ingests_whole_and_is_searchable() {
             "{id}: {phrase} did not find it"
         );
     }
+
+    // Every reuse finding can be checked with `show`: each place holds the shared words.
+    let reuse = verbatim(&["reuse", "--min-words", "8", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&reuse.stdout).unwrap();
+    let folded = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    for finding in report["findings"].as_array().unwrap() {
+        let shared = folded(finding["text"].as_str().unwrap());
+        assert_eq!(shared.len() as u64, finding["words"].as_u64().unwrap());
+        let places = finding["places"].as_array().unwrap();
+        let statements: std::collections::HashSet<&str> =
+            places.iter().map(|p| p["doc"].as_str().unwrap()).collect();
+        assert!(
+            statements.len() >= 2,
+            "reuse inside one statement: {finding}"
+        );
+        for place in places {
+            let citation = place["citation"].as_str().unwrap();
+            let shown = verbatim(&["show", citation, "--format", "jsonl"]);
+            let passage: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+            let text = passage["text"].as_str().unwrap();
+            let here = folded(
+                &text[place["start"].as_u64().unwrap() as usize
+                    ..place["end"].as_u64().unwrap() as usize],
+            );
+            assert_eq!(
+                here.len() as u64,
+                place["words"].as_u64().unwrap(),
+                "{citation}"
+            );
+            assert!(
+                shared
+                    .windows(here.len())
+                    .any(|window| window == here.as_slice()),
+                "{citation}: {here:?} is not part of {shared:?}"
+            );
+        }
+    }
 }
