@@ -87,6 +87,14 @@ pub struct OutputArgs {
     /// Write to FILE (atomically: a temporary file renamed when complete) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Columns (csv, tsv) or keys (jsonl) to write, in this order, e.g. citation,date,text.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub fields: Option<Vec<String>>,
+
+    /// Write CSV cells as they are, without neutralising those a spreadsheet would run as formulas.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 /// Filters shared by every command that reads statements.

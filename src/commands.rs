@@ -18,9 +18,9 @@ use crate::compare::timeline::{TimelineRequest, timeline};
 use crate::corpus::{Citation, Statement};
 use crate::error::Error;
 use crate::index::{CorpusIndex, IngestReport, Locations, ingest};
-use crate::output::{self, Destination, DiffReport, TextStyle, plural};
+use crate::output::{self, Destination, DiffReport, Options, plural};
 use crate::query::Filters;
-use crate::search::{PassageRecord, SearchRequest, search};
+use crate::search::{PassageRecord, SearchRequest, start};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
@@ -90,6 +90,19 @@ fn report_skipped(report: &IngestReport) {
     }
 }
 
+/// The writer options of a command without selectable fields.
+fn output_options(output: &OutputArgs) -> Result<Options> {
+    if output.fields.is_some() {
+        bail!("--fields applies to `search` only");
+    }
+    Ok(Options {
+        format: output.format,
+        fields: None,
+        csv_raw: output.csv_raw,
+        full: false,
+    })
+}
+
 /// Opens the destination, lets `write` fill it, and moves a file into place when done.
 fn write_to(
     output: &OutputArgs,
@@ -116,24 +129,40 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
         sort: args.sort,
         context: args.context,
     };
-    let results = search(&index, &request)?;
-    let style = TextStyle { full: args.full };
-    write_to(&args.output, color, |out| {
-        output::search_results(out, &results, args.output.format, style)
-    })?;
+    let options = Options {
+        format: args.output.format,
+        fields: args.output.fields.clone(),
+        csv_raw: args.output.csv_raw,
+        full: args.full,
+    };
+    if let Some(fields) = &options.fields {
+        output::check_fields(fields, &output::HIT_FIELDS)
+            .map_err(|message| anyhow::anyhow!("--fields: {message}"))?;
+        if matches!(
+            options.format,
+            output::Format::Text | output::Format::Json | output::Format::Md
+        ) {
+            bail!("--fields selects the columns of --format csv, tsv or jsonl");
+        }
+    }
+    let mut run = start(&index, &request)?;
+    let totals = run.summary.clone();
+    let mut destination = Destination::open(args.output.output.as_deref(), color)?;
+    output::search_stream(destination.writer(), &mut run, &options)?;
+    destination.finish()?;
     let mut summary = format!(
         "{} in {}",
-        plural(results.total_hits, "hit", "hits"),
-        plural(results.total_statements, "statement", "statements")
+        plural(totals.total_hits, "hit", "hits"),
+        plural(totals.total_statements, "statement", "statements")
     );
-    if (results.hits.len() as u64) < results.total_hits {
+    if totals.shown < totals.total_hits {
         summary.push_str(&format!(
             " ({} shown; use --all or -n N for more)",
-            results.hits.len()
+            totals.shown
         ));
     }
     eprintln!("{summary}");
-    Ok(found(results.total_hits > 0))
+    Ok(found(totals.total_hits > 0))
 }
 
 fn found(any: bool) -> Outcome {
@@ -208,6 +237,7 @@ fn cited_passage(
 }
 
 fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let citation = Citation::parse(&args.citation)?;
     let index = open_index(locations)?;
     let statement = cited_statement(&index, &citation)?;
@@ -228,17 +258,18 @@ fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Re
     };
     let records = passage_records(&index, &statement, first, last)?;
     write_to(&args.output, color, |out| {
-        output::passages(out, &statement, &records, args.output.format)
+        output::passages(out, &statement, &records, &options)
     })?;
     Ok(Outcome::Found)
 }
 
 fn docs_command(locations: &Locations, args: DocsArgs, color: ColorChoice) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let index = open_index(locations)?;
     let filters = filters(args.filters);
     let statements = index.statements(filters.statement_query(&index))?;
     write_to(&args.output, color, |out| {
-        output::statements(out, &statements, args.output.format)
+        output::statements(out, &statements, &options)
     })?;
     Ok(found(!statements.is_empty()))
 }
@@ -248,6 +279,7 @@ fn compare_command(
     args: CompareArgs,
     color: ColorChoice,
 ) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let index = open_index(locations)?;
     let request = KwicRequest {
         query: args.query,
@@ -259,7 +291,7 @@ fn compare_command(
     };
     let report = concordance(&index, &request)?;
     write_to(&args.output, color, |out| {
-        output::concordance(out, &report, args.output.format)
+        output::concordance(out, &report, &options)
     })?;
     eprintln!(
         "{} in {}",
@@ -274,6 +306,7 @@ fn timeline_command(
     args: TimelineArgs,
     color: ColorChoice,
 ) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let index = open_index(locations)?;
     let request = TimelineRequest {
         query: args.query,
@@ -286,6 +319,8 @@ fn timeline_command(
         let svg_output = OutputArgs {
             format: args.output.format,
             output: Some(path.clone()),
+            fields: None,
+            csv_raw: false,
         };
         write_to(&svg_output, ColorChoice::Never, |out| {
             out.write_all(output::timeline_svg(&report).as_bytes())
@@ -293,12 +328,13 @@ fn timeline_command(
         .with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
     write_to(&args.output, color, |out| {
-        output::timeline(out, &report, args.output.format)
+        output::timeline(out, &report, &options)
     })?;
     Ok(found(report.total.occurrences > 0))
 }
 
 fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let index = open_index(locations)?;
     if let Some(doc) = &args.doc
         && index.statement(doc)?.is_none()
@@ -313,7 +349,7 @@ fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> 
     };
     let report = reuse_report(&index, &filters, args.min_words, args.doc.as_deref())?;
     write_to(&args.output, color, |out| {
-        output::reuse(out, &report, args.output.format)
+        output::reuse(out, &report, &options)
     })?;
     eprintln!(
         "{}",
@@ -327,6 +363,7 @@ fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> 
 }
 
 fn diff_command(locations: &Locations, args: DiffArgs, color: ColorChoice) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let a = Citation::parse(&args.a)?;
     let b = Citation::parse(&args.b)?;
     let index = open_index(locations)?;
@@ -348,7 +385,7 @@ fn diff_command(locations: &Locations, args: DiffArgs, color: ColorChoice) -> Re
         ),
     };
     write_to(&args.output, color, |out| {
-        output::diff(out, &report, args.output.format)
+        output::diff(out, &report, &options)
     })?;
     let identical = match &report {
         DiffReport::Passages(diff) => diff
@@ -372,6 +409,7 @@ fn similar_command(
     args: SimilarArgs,
     color: ColorChoice,
 ) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
     let citation = Citation::parse(&args.citation)?;
     let Some(n) = citation.n else {
         bail!(
@@ -390,7 +428,7 @@ fn similar_command(
     };
     let report = similar(&index, source, &request)?;
     write_to(&args.output, color, |out| {
-        output::similar(out, &report, args.output.format)
+        output::similar(out, &report, &options)
     })?;
     eprintln!(
         "{}",

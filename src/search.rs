@@ -103,6 +103,8 @@ pub struct Hit {
     /// Byte ranges of the matches in `text`, sorted and not overlapping.
     pub matches: Vec<[usize; 2]>,
     pub match_count: usize,
+    /// The passage cut to windows around its matches, as the text output shows it.
+    pub snippet: String,
     pub score: f32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<ContextPassage>,
@@ -128,8 +130,33 @@ pub struct SearchResults {
 /// The version of the hit record's shape, carried in JSON output.
 pub const RECORD_SCHEMA: u32 = 1;
 
-/// Runs a search and builds its hit records.
-pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResults> {
+/// What a search found, before its hits: enough to write a report's header.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchSummary {
+    pub schema: u32,
+    pub query: String,
+    pub exact: bool,
+    pub filters: Filters,
+    pub sort: SortOrder,
+    pub total_hits: u64,
+    pub total_statements: u64,
+    /// How many hits follow: the limit, or every hit.
+    pub shown: u64,
+}
+
+/// A search under way: the summary is known, hit records are built one at a time as they are
+/// read, so an export of every hit runs in memory bounded by the ranking, not the texts.
+pub struct SearchRun<'a> {
+    index: &'a CorpusIndex,
+    context: u64,
+    pub summary: SearchSummary,
+    ranked: std::vec::IntoIter<(f32, DocAddress)>,
+    highlighter: Highlighter,
+    statements: HashMap<String, Arc<Statement>>,
+}
+
+/// Runs the query and ranks the hits; records come from iterating the run.
+pub fn start<'a>(index: &'a CorpusIndex, request: &SearchRequest) -> Result<SearchRun<'a>> {
     let user_query = UserQuery::parse(&request.query, request.exact)?;
     // Filters select; they must not add to the BM25 score.
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -154,13 +181,30 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResu
     } else {
         rank(index, &query, limit, request.sort)?
     };
+    Ok(SearchRun {
+        index,
+        context: request.context,
+        summary: SearchSummary {
+            schema: RECORD_SCHEMA,
+            query: request.query.clone(),
+            exact: request.exact,
+            filters: request.filters.clone(),
+            sort: request.sort,
+            total_hits,
+            total_statements: statements.len() as u64,
+            shown: ranked.len() as u64,
+        },
+        ranked: ranked.into_iter(),
+        highlighter: Highlighter::new(&user_query),
+        statements: HashMap::new(),
+    })
+}
 
-    let mut highlighter = Highlighter::new(&user_query);
-    let mut statements_by_id: HashMap<String, Arc<Statement>> = HashMap::new();
-    let mut hits = Vec::with_capacity(ranked.len());
-    for (score, address) in ranked {
+impl SearchRun<'_> {
+    fn hit(&mut self, score: f32, address: DocAddress) -> Result<Hit> {
+        let index = self.index;
         let passage = index.passage(address)?;
-        let statement = match statements_by_id.get(&passage.doc) {
+        let statement = match self.statements.get(&passage.doc) {
             Some(statement) => statement.clone(),
             None => {
                 let statement = Arc::new(
@@ -168,37 +212,53 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResu
                         .statement(&passage.doc)?
                         .unwrap_or_else(|| missing_statement(&passage.doc)),
                 );
-                statements_by_id.insert(passage.doc.clone(), statement.clone());
+                self.statements
+                    .insert(passage.doc.clone(), statement.clone());
                 statement
             }
         };
-        let (before, after) = if request.context > 0 {
-            context(index, &passage, request.context, statement.passages)?
+        let (before, after) = if self.context > 0 {
+            context(index, &passage, self.context, statement.passages)?
         } else {
             (Vec::new(), Vec::new())
         };
-        let matches: Vec<[usize; 2]> = highlighter
-            .spans(&passage.text)
-            .into_iter()
-            .map(|(from, to)| [from, to])
-            .collect();
-        hits.push(Hit {
+        let spans = self.highlighter.spans(&passage.text);
+        let snippet = crate::snippet::snippet(&passage.text, &spans);
+        let matches: Vec<[usize; 2]> = spans.into_iter().map(|(from, to)| [from, to]).collect();
+        Ok(Hit {
             match_count: matches.len(),
             matches,
+            snippet,
             score,
             before,
             after,
             passage: PassageRecord::new(passage, &statement),
-        });
+        })
     }
+}
+
+impl Iterator for SearchRun<'_> {
+    type Item = Result<Hit>;
+
+    fn next(&mut self) -> Option<Result<Hit>> {
+        let (score, address) = self.ranked.next()?;
+        Some(self.hit(score, address))
+    }
+}
+
+/// Runs a search and builds all its hit records.
+pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let mut run = start(index, request)?;
+    let hits = run.by_ref().collect::<Result<Vec<_>>>()?;
+    let summary = run.summary;
     Ok(SearchResults {
-        schema: RECORD_SCHEMA,
-        query: request.query.clone(),
-        exact: request.exact,
-        filters: request.filters.clone(),
-        sort: request.sort,
-        total_hits,
-        total_statements: statements.len() as u64,
+        schema: summary.schema,
+        query: summary.query,
+        exact: summary.exact,
+        filters: summary.filters,
+        sort: summary.sort,
+        total_hits: summary.total_hits,
+        total_statements: summary.total_statements,
         hits,
     })
 }

@@ -5,7 +5,7 @@ use std::io;
 use termcolor::{Color, ColorSpec, WriteColor};
 
 use super::text::{bold_spec, citation_spec, dim_spec, match_spec, styled};
-use super::{Format, csv, json, plural, unsupported};
+use super::{Format, Options, csv, json, plural, unsupported};
 use crate::compare::ReuseReport;
 use crate::compare::diff::{AlignedRow, DiffOp, PassageDiff, StatementDiff};
 use crate::compare::kwic::Concordance;
@@ -15,13 +15,13 @@ use crate::compare::timeline::Timeline;
 pub fn concordance(
     out: &mut dyn WriteColor,
     report: &Concordance,
-    format: Format,
+    options: &Options,
 ) -> io::Result<()> {
-    match format {
+    match options.format {
         Format::Text => concordance_text(out, report),
         Format::Json => json::document(out, report),
         Format::Jsonl => json::lines(out, &report.lines),
-        Format::Csv => {
+        Format::Csv | Format::Tsv => {
             let header = [
                 "citation", "doc", "n", "date", "section", "left", "match", "right", "start", "end",
             ];
@@ -39,9 +39,9 @@ pub fn concordance(
                     line.end.to_string(),
                 ]
             });
-            csv::table(out, &header, rows)
+            csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(format, "compare")),
+        Format::Md => Err(unsupported(options.format, "compare")),
     }
 }
 
@@ -115,12 +115,12 @@ const BLOCKS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█
 /// Characters of the longest bar.
 const BAR_WIDTH: usize = 40;
 
-pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, format: Format) -> io::Result<()> {
-    match format {
+pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, options: &Options) -> io::Result<()> {
+    match options.format {
         Format::Text => timeline_text(out, report),
         Format::Json => json::document(out, report),
         Format::Jsonl => json::lines(out, &report.buckets),
-        Format::Csv => {
+        Format::Csv | Format::Tsv => {
             let header = [
                 "bucket",
                 "passages",
@@ -147,9 +147,9 @@ pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, format: Format) -> 
                         b.last_year.map(|y| y.to_string()).unwrap_or_default(),
                     ]
                 });
-            csv::table(out, &header, rows)
+            csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(format, "timeline")),
+        Format::Md => Err(unsupported(options.format, "timeline")),
     }
 }
 
@@ -223,12 +223,12 @@ fn timeline_text(out: &mut dyn WriteColor, report: &Timeline) -> io::Result<()> 
     writeln!(out)
 }
 
-pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, format: Format) -> io::Result<()> {
-    match format {
+pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, options: &Options) -> io::Result<()> {
+    match options.format {
         Format::Text => reuse_text(out, report),
         Format::Json => json::document(out, report),
         Format::Jsonl => json::lines(out, &report.findings),
-        Format::Csv => {
+        Format::Csv | Format::Tsv => {
             let header = [
                 "finding",
                 "words",
@@ -261,9 +261,9 @@ pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, format: Format) -> 
                         ]
                     })
                 });
-            csv::table(out, &header, rows)
+            csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(format, "reuse")),
+        Format::Md => Err(unsupported(options.format, "reuse")),
     }
 }
 
@@ -346,7 +346,7 @@ fn ops_markdown(ops: &[DiffOp]) -> String {
     for op in ops {
         let (marker, run) = match op {
             DiffOp::Equal(run) => {
-                text.push_str(&escape_markdown(run));
+                text.push_str(&super::markdown::escape(run));
                 continue;
             }
             DiffOp::Delete(run) => ("~~", run),
@@ -361,28 +361,14 @@ fn ops_markdown(ops: &[DiffOp]) -> String {
         let trailing = &run[run.trim_end().len()..];
         text.push_str(&format!(
             "{leading}{marker}{}{marker}{trailing}",
-            escape_markdown(trimmed)
+            super::markdown::escape(trimmed)
         ));
     }
     text
 }
 
-fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '~' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub fn diff(out: &mut dyn WriteColor, report: &DiffReport, format: Format) -> io::Result<()> {
-    match (report, format) {
+pub fn diff(out: &mut dyn WriteColor, report: &DiffReport, options: &Options) -> io::Result<()> {
+    match (report, options.format) {
         (DiffReport::Passages(diff), Format::Json) => json::document(out, diff),
         (DiffReport::Statements(diff), Format::Json) => json::document(out, diff),
         (DiffReport::Passages(diff), Format::Jsonl) => json::lines(out, &diff.ops),
@@ -408,21 +394,26 @@ pub fn diff(out: &mut dyn WriteColor, report: &DiffReport, format: Format) -> io
             )?;
             writeln!(out, "{}", ops_markdown(&diff.ops))
         }
-        (DiffReport::Passages(diff), Format::Csv) => {
+        (DiffReport::Passages(diff), Format::Csv | Format::Tsv) => {
             let rows = diff.ops.iter().map(|op| {
                 let (name, text) = op_parts(op);
                 vec![name.to_string(), text.to_string()]
             });
-            csv::table(out, &["op", "text"], rows)
+            csv::table(out, options.sheet(), &["op", "text"], rows)
         }
         (DiffReport::Statements(diff), Format::Text) => statement_diff_text(out, diff),
         (DiffReport::Statements(diff), Format::Md) => statement_diff_markdown(out, diff),
-        (DiffReport::Statements(diff), Format::Csv) => {
+        (DiffReport::Statements(diff), Format::Csv | Format::Tsv) => {
             let rows = diff.rows.iter().map(|row| {
                 let (status, a, b, similarity, text) = row_parts(row);
                 vec![status.to_string(), a, b, similarity, text]
             });
-            csv::table(out, &["status", "a", "b", "similarity", "text"], rows)
+            csv::table(
+                out,
+                options.sheet(),
+                &["status", "a", "b", "similarity", "text"],
+                rows,
+            )
         }
     }
 }
@@ -555,7 +546,7 @@ fn statement_diff_markdown(out: &mut dyn WriteColor, diff: &StatementDiff) -> io
             AlignedRow::Unchanged { a, b, text } => writeln!(
                 out,
                 "**Unchanged** {a} = {b}\n\n{}\n",
-                escape_markdown(text)
+                super::markdown::escape(text)
             )?,
             AlignedRow::Changed {
                 a,
@@ -567,12 +558,16 @@ fn statement_diff_markdown(out: &mut dyn WriteColor, diff: &StatementDiff) -> io
                 "**Changed** {a} → {b} (similarity {similarity:.2})\n\n{}\n",
                 ops_markdown(ops)
             )?,
-            AlignedRow::OnlyA { a, text } => {
-                writeln!(out, "**Only in A** {a}\n\n{}\n", escape_markdown(text))?
-            }
-            AlignedRow::OnlyB { b, text } => {
-                writeln!(out, "**Only in B** {b}\n\n{}\n", escape_markdown(text))?
-            }
+            AlignedRow::OnlyA { a, text } => writeln!(
+                out,
+                "**Only in A** {a}\n\n{}\n",
+                super::markdown::escape(text)
+            )?,
+            AlignedRow::OnlyB { b, text } => writeln!(
+                out,
+                "**Only in B** {b}\n\n{}\n",
+                super::markdown::escape(text)
+            )?,
         }
     }
     Ok(())
@@ -581,9 +576,9 @@ fn statement_diff_markdown(out: &mut dyn WriteColor, diff: &StatementDiff) -> io
 pub fn similar(
     out: &mut dyn WriteColor,
     report: &SimilarResults,
-    format: Format,
+    options: &Options,
 ) -> io::Result<()> {
-    match format {
+    match options.format {
         Format::Text => {
             write!(out, "like ")?;
             styled(out, &citation_spec(), &report.source.citation)?;
@@ -615,7 +610,7 @@ pub fn similar(
         }
         Format::Json => json::document(out, report),
         Format::Jsonl => json::lines(out, &report.hits),
-        Format::Csv => {
+        Format::Csv | Format::Tsv => {
             let mut header: Vec<&str> = super::PASSAGE_COLUMNS.to_vec();
             header.push("similarity");
             let rows = report.hits.iter().map(|hit| {
@@ -623,9 +618,9 @@ pub fn similar(
                 cells.push(format!("{:.3}", hit.similarity));
                 cells
             });
-            csv::table(out, &header, rows)
+            csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(format, "similar")),
+        Format::Md => Err(unsupported(options.format, "similar")),
     }
 }
 

@@ -3,9 +3,13 @@
 
 mod compare;
 mod csv;
+mod hits;
 mod json;
+mod markdown;
 mod svg;
 mod text;
+
+pub use hits::{HIT_FIELDS, check_fields, search_stream};
 
 pub use compare::{DiffReport, concordance, diff, reuse, similar, timeline};
 pub use svg::timeline_svg;
@@ -17,9 +21,10 @@ use termcolor::{BufferedStandardStream, ColorChoice, NoColor, WriteColor};
 
 pub use self::csv::neutralise;
 
+use self::csv::Sheet;
 use crate::corpus::Statement;
 use crate::index::IngestReport;
-use crate::search::{PassageRecord, SearchResults};
+use crate::search::PassageRecord;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,6 +37,8 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
     /// Markdown.
     Md,
 }
@@ -43,6 +50,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Tsv => "tsv",
             Format::Md => "md",
         }
     }
@@ -122,19 +130,38 @@ pub struct TextStyle {
     pub full: bool,
 }
 
-/// Prints search results.
-pub fn search_results(
-    out: &mut dyn WriteColor,
-    results: &SearchResults,
-    format: Format,
-    style: TextStyle,
-) -> io::Result<()> {
-    match format {
-        Format::Text => text::search_results(out, results, style),
-        Format::Json => json::document(out, results),
-        Format::Jsonl => json::lines(out, &results.hits),
-        Format::Csv => hits_csv(out, &results.hits),
-        Format::Md => Err(unsupported(format, "search")),
+/// How records are written.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    /// Columns (CSV, TSV) or keys (JSON Lines) to write, in this order; `None` for all.
+    pub fields: Option<Vec<String>>,
+    /// Leave formula-like CSV cells as they are.
+    pub csv_raw: bool,
+    /// Print whole passages rather than a window around their matches (text).
+    pub full: bool,
+}
+
+impl Options {
+    pub fn new(format: Format) -> Options {
+        Options {
+            format,
+            fields: None,
+            csv_raw: false,
+            full: false,
+        }
+    }
+
+    /// The table style of a CSV or TSV format.
+    fn sheet(&self) -> Sheet {
+        Sheet {
+            delimiter: if self.format == Format::Tsv {
+                b'\t'
+            } else {
+                b','
+            },
+            raw: self.csv_raw,
+        }
     }
 }
 
@@ -143,17 +170,22 @@ pub fn passages(
     out: &mut dyn WriteColor,
     statement: &Statement,
     records: &[PassageRecord],
-    format: Format,
+    options: &Options,
 ) -> io::Result<()> {
-    match format {
+    match options.format {
         Format::Text => text::passages(out, statement, records),
         Format::Json => json::document(
             out,
             &serde_json::json!({ "statement": statement, "passages": records }),
         ),
         Format::Jsonl => json::lines(out, records),
-        Format::Csv => passages_csv(out, records),
-        Format::Md => Err(unsupported(format, "show")),
+        Format::Csv | Format::Tsv => self::csv::table(
+            out,
+            options.sheet(),
+            &PASSAGE_COLUMNS,
+            records.iter().map(passage_cells),
+        ),
+        Format::Md => Err(unsupported(options.format, "show")),
     }
 }
 
@@ -161,14 +193,14 @@ pub fn passages(
 pub fn statements(
     out: &mut dyn WriteColor,
     statements: &[Statement],
-    format: Format,
+    options: &Options,
 ) -> io::Result<()> {
-    match format {
+    match options.format {
         Format::Text => text::statements(out, statements),
         Format::Json => json::document(out, &statements),
         Format::Jsonl => json::lines(out, statements),
-        Format::Csv => statements_csv(out, statements),
-        Format::Md => Err(unsupported(format, "docs")),
+        Format::Csv | Format::Tsv => statements_csv(out, statements, options.sheet()),
+        Format::Md => markdown::statements(out, statements),
     }
 }
 
@@ -233,7 +265,7 @@ pub fn signatories_cell(signatories: &[crate::corpus::Signatory]) -> String {
         .join("; ")
 }
 
-const PASSAGE_COLUMNS: [&str; 16] = [
+pub(crate) const PASSAGE_COLUMNS: [&str; 16] = [
     "citation",
     "doc",
     "n",
@@ -252,7 +284,7 @@ const PASSAGE_COLUMNS: [&str; 16] = [
     "links",
 ];
 
-fn passage_cells(record: &PassageRecord) -> Vec<String> {
+pub(crate) fn passage_cells(record: &PassageRecord) -> Vec<String> {
     vec![
         record.citation.clone(),
         record.doc.clone(),
@@ -273,30 +305,11 @@ fn passage_cells(record: &PassageRecord) -> Vec<String> {
     ]
 }
 
-fn hits_csv(out: &mut dyn WriteColor, hits: &[crate::search::Hit]) -> io::Result<()> {
-    let mut header: Vec<&str> = PASSAGE_COLUMNS.to_vec();
-    header.extend(["match_count", "matches", "score"]);
-    let rows = hits.iter().map(|hit| {
-        let mut cells = passage_cells(&hit.passage);
-        cells.push(hit.match_count.to_string());
-        cells.push(
-            hit.matches
-                .iter()
-                .map(|m| format!("{}-{}", m[0], m[1]))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        cells.push(hit.score.to_string());
-        cells
-    });
-    csv::table(out, &header, rows)
-}
-
-fn passages_csv(out: &mut dyn WriteColor, records: &[PassageRecord]) -> io::Result<()> {
-    csv::table(out, &PASSAGE_COLUMNS, records.iter().map(passage_cells))
-}
-
-fn statements_csv(out: &mut dyn WriteColor, statements: &[Statement]) -> io::Result<()> {
+fn statements_csv(
+    out: &mut dyn WriteColor,
+    statements: &[Statement],
+    sheet: Sheet,
+) -> io::Result<()> {
     let header = [
         "id",
         "date",
@@ -325,5 +338,5 @@ fn statements_csv(out: &mut dyn WriteColor, statements: &[Statement]) -> io::Res
             s.path.clone(),
         ]
     });
-    csv::table(out, &header, rows)
+    self::csv::table(out, sheet, &header, rows)
 }

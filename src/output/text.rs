@@ -6,14 +6,9 @@ use termcolor::{Color, ColorSpec, WriteColor};
 
 use super::{TextStyle, plural};
 use crate::corpus::Statement;
-use crate::search::{ContextPassage, Hit, PassageRecord, SearchResults};
+use crate::search::{ContextPassage, Hit, PassageRecord};
+use crate::snippet::{LONG_PASSAGE, snap_end, windows};
 
-/// Passages longer than this are cut to windows around their matches unless `--full`.
-const LONG_PASSAGE: usize = 600;
-/// Bytes of text kept on each side of a match in a window.
-const WINDOW_CONTEXT: usize = 160;
-/// At most this many windows per passage.
-const MAX_WINDOWS: usize = 4;
 /// Signatories listed by name before "+N more".
 const SIGNATORIES_SHOWN: usize = 3;
 
@@ -47,18 +42,7 @@ pub(super) fn styled(out: &mut dyn WriteColor, spec: &ColorSpec, text: &str) -> 
     out.reset()
 }
 
-pub fn search_results(
-    out: &mut dyn WriteColor,
-    results: &SearchResults,
-    style: TextStyle,
-) -> io::Result<()> {
-    for hit in &results.hits {
-        search_hit(out, hit, style)?;
-    }
-    Ok(())
-}
-
-fn search_hit(out: &mut dyn WriteColor, hit: &Hit, style: TextStyle) -> io::Result<()> {
+pub(super) fn search_hit(out: &mut dyn WriteColor, hit: &Hit, style: TextStyle) -> io::Result<()> {
     let record = &hit.passage;
     header(out, record)?;
     for neighbour in &hit.before {
@@ -159,48 +143,6 @@ fn excerpt(
     Ok(())
 }
 
-/// The byte ranges of `text` to show.
-fn windows(text: &str, spans: &[(usize, usize)], full: bool) -> Vec<(usize, usize)> {
-    if full || text.len() <= LONG_PASSAGE {
-        return vec![(0, text.len())];
-    }
-    if spans.is_empty() {
-        return vec![(0, snap_end(text, LONG_PASSAGE / 2))];
-    }
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &(from, to) in spans {
-        let start = snap_start(text, from.saturating_sub(WINDOW_CONTEXT));
-        let end = snap_end(text, to + WINDOW_CONTEXT);
-        match windows.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => windows.push((start, end)),
-        }
-    }
-    windows.truncate(MAX_WINDOWS);
-    windows
-}
-
-/// Moves `at` back to the start of the word it falls in.
-fn snap_start(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    text[..at]
-        .rfind(char::is_whitespace)
-        .map_or(0, |space| space + 1)
-}
-
-/// Moves `at` forward to the end of the word it falls in.
-fn snap_end(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    text[at..]
-        .find(char::is_whitespace)
-        .map_or(text.len(), |space| at + space)
-}
-
 pub fn passages(
     out: &mut dyn WriteColor,
     statement: &Statement,
@@ -294,30 +236,4 @@ pub fn statements(out: &mut dyn WriteColor, statements: &[Statement]) -> io::Res
         writeln!(out)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_text_is_cut_to_word_windows_around_matches() {
-        let text = format!("{} needle {}", "alpha ".repeat(100), "omega ".repeat(100));
-        let at = text.find("needle").unwrap();
-        let got = windows(&text, &[(at, at + 6)], false);
-        assert_eq!(got.len(), 1);
-        let (start, end) = got[0];
-        assert!(start > 0 && end < text.len());
-        assert!(
-            text[start..end].starts_with("alpha") && text[start..end].trim_end().ends_with("omega")
-        );
-        assert!(text[start..end].contains("needle"));
-    }
-
-    #[test]
-    fn short_or_full_text_is_whole() {
-        assert_eq!(windows("short text", &[(0, 5)], false), vec![(0, 10)]);
-        let long = "word ".repeat(200);
-        assert_eq!(windows(&long, &[(0, 4)], true), vec![(0, long.len())]);
-    }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod corpus_integrity;
 mod errors;
+mod export;
 mod ingest;
 mod search;
 mod show_docs;

@@ -724,6 +724,7 @@ fn json_document_echoes_query_filters_and_totals() {
             "sort": "relevance",
             "total_hits": 5,
             "total_statements": 2,
+            "shown": 2,
             "hits": null,
         })
     );

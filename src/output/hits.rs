@@ -1,0 +1,177 @@
+//! Search hits, written as they are read: text, JSON, JSON Lines, CSV/TSV, and a Markdown report.
+
+use std::io;
+
+use termcolor::WriteColor;
+
+use super::csv::Table;
+use super::{Format, Options, markdown, signatories_cell, text};
+use crate::error::Result;
+use crate::search::{Hit, SearchRun};
+
+/// Every field of a hit record, in the order CSV columns take by default.
+pub const HIT_FIELDS: [&str; 20] = [
+    "citation",
+    "doc",
+    "n",
+    "title",
+    "date",
+    "year",
+    "type",
+    "issuer",
+    "signatories",
+    "section",
+    "kind",
+    "text",
+    "snippet",
+    "match_count",
+    "matches",
+    "score",
+    "source",
+    "path",
+    "line",
+    "links",
+];
+
+/// Checks `--fields` against the fields a record has.
+pub fn check_fields(fields: &[String], known: &[&str]) -> std::result::Result<(), String> {
+    for field in fields {
+        if !known.contains(&field.as_str()) {
+            return Err(format!(
+                "unknown field `{field}` (fields: {})",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One hit field as a cell.
+fn cell(hit: &Hit, field: &str) -> String {
+    let record = &hit.passage;
+    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+    match field {
+        "citation" => record.citation.clone(),
+        "doc" => record.doc.clone(),
+        "n" => record.n.to_string(),
+        "title" => record.title.clone(),
+        "date" => optional(&record.date),
+        "year" => record.year.map(|y| y.to_string()).unwrap_or_default(),
+        "type" => optional(&record.doc_type),
+        "issuer" => optional(&record.issuer),
+        "signatories" => signatories_cell(&record.signatories),
+        "section" => record.section.clone(),
+        "kind" => record.kind.as_str().to_string(),
+        "text" => record.text.clone(),
+        "snippet" => hit.snippet.clone(),
+        "match_count" => hit.match_count.to_string(),
+        "matches" => hit
+            .matches
+            .iter()
+            .map(|m| format!("{}-{}", m[0], m[1]))
+            .collect::<Vec<_>>()
+            .join(";"),
+        "score" => hit.score.to_string(),
+        "source" => optional(&record.source),
+        "path" => record.path.clone(),
+        "line" => record.line.to_string(),
+        "links" => record.links.join(" "),
+        _ => String::new(),
+    }
+}
+
+/// Writes the hits of a search as they are built; only the Markdown report, which groups hits
+/// by statement, holds them all.
+pub fn search_stream(
+    out: &mut dyn WriteColor,
+    run: &mut SearchRun<'_>,
+    options: &Options,
+) -> Result<()> {
+    let fields: Vec<String> = match &options.fields {
+        Some(fields) => fields.clone(),
+        None => HIT_FIELDS.iter().map(|f| f.to_string()).collect(),
+    };
+    match options.format {
+        Format::Text => {
+            let style = super::TextStyle { full: options.full };
+            for hit in run {
+                text::search_hit(out, &hit?, style)?;
+            }
+        }
+        Format::Jsonl => {
+            for hit in run {
+                let hit = hit?;
+                let line = match &options.fields {
+                    None => serde_json::to_value(Versioned {
+                        schema: crate::search::RECORD_SCHEMA,
+                        record: &hit,
+                    }),
+                    Some(fields) => serde_json::to_value(&hit).map(|value| pick(value, fields)),
+                }
+                .map_err(io::Error::from)?;
+                serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let header: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let sheet = options.sheet();
+            let mut table = Table::new(out, sheet, &header)?;
+            for hit in run {
+                let hit = hit?;
+                table.row(fields.iter().map(|field| cell(&hit, field)))?;
+            }
+            table.finish()?;
+        }
+        Format::Json => {
+            // The summary first, then the hits as they come: one document, streamed.
+            let summary = serde_json::to_value(&run.summary).map_err(io::Error::from)?;
+            write!(out, "{{")?;
+            if let serde_json::Value::Object(map) = summary {
+                for (key, value) in map {
+                    write!(out, "{}:{},", serde_json::Value::String(key), value)?;
+                }
+            }
+            write!(out, "\"hits\":[")?;
+            let mut first = true;
+            for hit in run {
+                let hit = hit?;
+                if !first {
+                    write!(out, ",")?;
+                }
+                first = false;
+                writeln!(out)?;
+                serde_json::to_writer(&mut *out, &hit).map_err(io::Error::from)?;
+            }
+            writeln!(out, "]}}")?;
+        }
+        Format::Md => {
+            let summary = run.summary.clone();
+            let hits = run.collect::<Result<Vec<_>>>()?;
+            markdown::search_report(out, &summary, &hits)?;
+        }
+    }
+    Ok(())
+}
+
+/// A record with the version of its shape, for JSON Lines, where no header carries it.
+#[derive(serde::Serialize)]
+struct Versioned<'a, T: serde::Serialize> {
+    schema: u32,
+    #[serde(flatten)]
+    record: &'a T,
+}
+
+/// The chosen keys of a JSON object, in the order given.
+fn pick(value: serde_json::Value, fields: &[String]) -> serde_json::Value {
+    let serde_json::Value::Object(mut map) = value else {
+        return value;
+    };
+    let mut picked = serde_json::Map::new();
+    for field in fields {
+        if let Some(value) = map.remove(field) {
+            picked.insert(field.clone(), value);
+        }
+    }
+    serde_json::Value::Object(picked)
+}

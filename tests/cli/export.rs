@@ -1,0 +1,261 @@
+//! Exports: CSV and TSV that match the JSON records cell for cell, formula neutralisation,
+//! field selection, JSON Lines with a schema version, and a Markdown report that parses back.
+
+use serde_json::Value;
+
+use crate::support::{Verbatim, repo_path};
+
+fn compare_corpus() -> Verbatim {
+    Verbatim::new(repo_path("tests/fixtures/compare")).ingested()
+}
+
+/// A hit field as the CSV writes it.
+fn expected_cell(hit: &Value, field: &str) -> String {
+    match (field, &hit[field]) {
+        ("signatories", Value::Array(list)) => list
+            .iter()
+            .map(|s| {
+                let details: Vec<&str> = ["role", "country"]
+                    .iter()
+                    .filter_map(|k| s[*k].as_str())
+                    .collect();
+                match (s["name"].as_str(), details.is_empty()) {
+                    (Some(name), false) => format!("{name} ({})", details.join(", ")),
+                    (Some(name), true) => name.to_string(),
+                    (None, _) => details.join(", "),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        ("matches", Value::Array(list)) => list
+            .iter()
+            .map(|m| format!("{}-{}", m[0], m[1]))
+            .collect::<Vec<_>>()
+            .join(";"),
+        ("links", Value::Array(list)) => list
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        (_, Value::String(text)) => text.clone(),
+        (_, Value::Null) => String::new(),
+        (_, other) => other.to_string(),
+    }
+}
+
+#[test]
+fn csv_export_matches_the_json_records_cell_for_cell() {
+    let verbatim = compare_corpus();
+    let json = verbatim
+        .run(&["search", "encryption", "--all", "--format", "json"])
+        .expect_code(0)
+        .json();
+    let hits = json["hits"].as_array().unwrap();
+    assert!(hits.len() >= 5, "{}", hits.len());
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let run = verbatim
+            .run(&["search", "encryption", "--all", "--format", format])
+            .expect_code(0);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(run.stdout.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(header[0], "citation");
+        assert!(header.contains(&"snippet".to_string()) && header.contains(&"score".to_string()));
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), hits.len(), "{format}");
+        for (row, hit) in rows.iter().zip(hits) {
+            for (column, name) in header.iter().enumerate() {
+                let mut expected = expected_cell(hit, name);
+                if name == "score" {
+                    let parsed: f64 = row[column].parse().unwrap();
+                    assert!(
+                        (parsed - hit["score"].as_f64().unwrap()).abs() < 1e-4,
+                        "score"
+                    );
+                    continue;
+                }
+                if expected.starts_with(['=', '+', '-', '@']) {
+                    expected.insert(0, '\'');
+                }
+                assert_eq!(
+                    &row[column], expected,
+                    "{format} {} column {name}",
+                    hit["citation"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_neutralises_formula_cells_unless_raw() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("formula.md"),
+        "---\ntitle: \"=HYPERLINK(\\\"http://x\\\")\"\ndate: 2020-01-01\n---\n\n=1+2 is not a formula here, says the zebrafinch.\n",
+    )
+    .unwrap();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let run = verbatim
+        .run(&[
+            "search",
+            "zebrafinch",
+            "--format",
+            "csv",
+            "--fields",
+            "title,text",
+        ])
+        .expect_code(0);
+    assert_eq!(
+        run.stdout,
+        "title,text\n\"'=HYPERLINK(\"\"http://x\"\")\",\"'=1+2 is not a formula here, says the zebrafinch.\"\n"
+    );
+    let raw = verbatim
+        .run(&[
+            "search",
+            "zebrafinch",
+            "--format",
+            "csv",
+            "--fields",
+            "title,text",
+            "--csv-raw",
+        ])
+        .expect_code(0);
+    assert_eq!(
+        raw.stdout,
+        "title,text\n\"=HYPERLINK(\"\"http://x\"\")\",\"=1+2 is not a formula here, says the zebrafinch.\"\n"
+    );
+}
+
+#[test]
+fn fields_select_and_order_columns_and_keys() {
+    let verbatim = compare_corpus();
+    let jsonl = verbatim
+        .run(&[
+            "search",
+            "\"lawful access\"",
+            "--exact",
+            "--sort",
+            "date",
+            "--format",
+            "jsonl",
+            "--fields",
+            "date,citation",
+        ])
+        .expect_code(0);
+    let first = jsonl.stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "{\"date\":\"2015-03-18\",\"citation\":\"2015-london-joint-statement#3\"}"
+    );
+    let unknown = verbatim.run(&[
+        "search",
+        "x",
+        "--format",
+        "csv",
+        "--fields",
+        "citation,author",
+    ]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("--fields: unknown field `author`"),
+        "{}",
+        unknown.stderr
+    );
+    let text = verbatim.run(&["search", "x", "--fields", "citation"]);
+    assert_eq!(text.code, 2);
+}
+
+#[test]
+fn jsonl_records_carry_the_schema_version() {
+    let verbatim = compare_corpus();
+    let run = verbatim
+        .run(&["search", "\"lawful access\"", "--format", "jsonl"])
+        .expect_code(0);
+    for record in run.records() {
+        assert_eq!(record["schema"], 1);
+        assert!(record["citation"].as_str().is_some());
+    }
+}
+
+#[test]
+fn markdown_report_parses_back_with_quotes_bold_matches_and_citations() {
+    let verbatim = compare_corpus();
+    let run = verbatim
+        .run(&[
+            "search",
+            "\"lawful access\"",
+            "--exact",
+            "-s",
+            "uk",
+            "--sort",
+            "date",
+            "--format",
+            "md",
+        ])
+        .expect_code(0);
+    let report = &run.stdout;
+    assert!(
+        report.starts_with(
+            "# Search: `\"lawful access\"`\n\n- Filters: signatory uk; exact words\n- Exported: "
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("- Found: 6 passages in 4 statements\n"),
+        "{report}"
+    );
+
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut headings = Vec::new();
+    let mut strong = Vec::new();
+    let mut quotes = 0;
+    let (mut in_heading, mut in_strong, mut text) = (false, false, String::new());
+    for event in Parser::new(report) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => in_heading = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                headings.push(std::mem::take(&mut text));
+                in_heading = false;
+            }
+            Event::Start(Tag::Strong) => in_strong = true,
+            Event::End(TagEnd::Strong) => {
+                strong.push(std::mem::take(&mut text));
+                in_strong = false;
+            }
+            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+            Event::Text(t) if in_heading || in_strong => text.push_str(&t),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        headings,
+        [
+            "Joint Statement on Security and Privacy Online",
+            "Communique of the Paris Meeting on Encryption and Investigations",
+            "Joint Statement on Encryption and Child Protection",
+            "Communique on Encryption, Investigations and User Safety",
+        ]
+    );
+    assert_eq!(quotes, 6);
+    assert_eq!(strong.len(), 7);
+    assert!(
+        strong
+            .iter()
+            .all(|s| s.eq_ignore_ascii_case("lawful access")),
+        "{strong:?}"
+    );
+    assert!(
+        report.contains("— `2018-paris-communique#5`, Our position"),
+        "{report}"
+    );
+}
