@@ -76,6 +76,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// The passages of other statements most similar to a given passage.
     Similar(SimilarArgs),
+    /// Passages as NDJSON for a search cluster (OpenSearch, Elasticsearch, Quickwit), or the
+    /// index mapping that mirrors verbatim's schema.
+    Export(ExportArgs),
 }
 
 /// Where and how records are written.
@@ -316,4 +319,49 @@ pub struct SimilarArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Action and document lines, for the `_bulk` API of Elasticsearch and OpenSearch.
+    Bulk,
+    /// Documents alone, one per line, for Quickwit's ingest.
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MappingKind {
+    /// An OpenSearch / Elasticsearch index mapping with its analysers (JSON).
+    Opensearch,
+    /// A Quickwit index config (YAML).
+    Quickwit,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export only the passages this query finds (all passages when absent).
+    #[arg(long, value_name = "QUERY")]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// With --query: match words exactly, without stemming.
+    #[arg(long, requires = "query")]
+    pub exact: bool,
+
+    #[arg(long, value_enum, default_value_t = ExportFormat::Bulk)]
+    pub format: ExportFormat,
+
+    /// Print the index mapping (opensearch) or index config (quickwit) instead of passages.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub mapping: Option<MappingKind>,
+
+    /// The index name in action lines and in the Quickwit config.
+    #[arg(long, default_value = "verbatim", value_name = "NAME")]
+    pub index_name: String,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

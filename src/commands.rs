@@ -7,8 +7,9 @@ use termcolor::ColorChoice;
 
 use crate::Outcome;
 use crate::cli::{
-    Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, FilterArgs, IngestArgs, OutputArgs,
-    ReuseArgs, SearchArgs, ShowArgs, SimilarArgs, TimelineArgs,
+    Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, ExportArgs, ExportFormat, FilterArgs,
+    IngestArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs, SimilarArgs,
+    TimelineArgs,
 };
 use crate::compare::diff::{passage_diff, statement_diff};
 use crate::compare::kwic::{KwicRequest, concordance};
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Reuse(args) => reuse_command(&locations, args, color),
         Command::Diff(args) => diff_command(&locations, args, color),
         Command::Similar(args) => similar_command(&locations, args, color),
+        Command::Export(args) => export_command(&locations, args),
     }
 }
 
@@ -439,4 +441,89 @@ fn similar_command(
         )
     );
     Ok(found(!report.hits.is_empty()))
+}
+
+fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
+    let output = OutputArgs {
+        format: output::Format::Text,
+        output: args.output.clone(),
+        fields: None,
+        csv_raw: false,
+    };
+    if let Some(kind) = args.mapping {
+        write_to(&output, ColorChoice::Never, |out| match kind {
+            MappingKind::Opensearch => {
+                serde_json::to_writer_pretty(&mut *out, &output::bulk::opensearch_mapping())?;
+                writeln!(out)
+            }
+            MappingKind::Quickwit => {
+                out.write_all(output::bulk::quickwit_config(&args.index_name).as_bytes())
+            }
+        })?;
+        return Ok(Outcome::Found);
+    }
+    let index = open_index(locations)?;
+    let filters = filters(args.filters);
+    let mut destination = Destination::open(args.output.as_deref(), ColorChoice::Never)?;
+    // Records are built as they are written, so an export of every passage runs in bounded
+    // memory; a read error stops the export and is reported after it.
+    let mut failure: Option<anyhow::Error> = None;
+    let records: Box<dyn Iterator<Item = PassageRecord>> = match &args.query {
+        Some(query) => {
+            let request = SearchRequest {
+                query: query.clone(),
+                exact: args.exact,
+                filters: filters.clone(),
+                limit: None,
+                sort: crate::search::SortOrder::Date,
+                context: 0,
+            };
+            let run = start(&index, &request)?;
+            Box::new(run.map_while(|hit| match hit {
+                Ok(hit) => Some(hit.passage),
+                Err(err) => {
+                    failure.get_or_insert(err.into());
+                    None
+                }
+            }))
+        }
+        None => {
+            let addresses = index.passage_addresses(filters.passage_query(&index)?)?;
+            let mut statements: std::collections::HashMap<String, Option<Statement>> =
+                Default::default();
+            let index = &index;
+            let failure = &mut failure;
+            Box::new(addresses.into_iter().map_while(move |address| {
+                let record = (|| -> Result<Option<PassageRecord>> {
+                    let passage = index.passage(address)?;
+                    if !statements.contains_key(&passage.doc) {
+                        statements.insert(passage.doc.clone(), index.statement(&passage.doc)?);
+                    }
+                    Ok(statements
+                        .get(&passage.doc)
+                        .and_then(Option::as_ref)
+                        .map(|statement| PassageRecord::new(passage, statement)))
+                })();
+                match record {
+                    Ok(record) => record,
+                    Err(err) => {
+                        failure.get_or_insert(err);
+                        None
+                    }
+                }
+            }))
+        }
+    };
+    let written = match args.format {
+        ExportFormat::Bulk => {
+            output::bulk::write_bulk(destination.writer(), &args.index_name, records)?
+        }
+        ExportFormat::Ndjson => output::bulk::write_documents(destination.writer(), records)?,
+    };
+    if let Some(err) = failure {
+        return Err(err.context("the export stopped early (an output file is not written)"));
+    }
+    destination.finish()?;
+    eprintln!("{}", plural(written, "passage", "passages"));
+    Ok(found(written > 0))
 }

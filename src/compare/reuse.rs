@@ -72,12 +72,13 @@ pub fn find_reuse(passages: &[ReusePassage], min_words: usize) -> Vec<ReuseFindi
 const SHINGLE_MEMORY_BUDGET: usize = 256 << 20;
 
 /// More threads than this would multiply memory without much gain: most of the work is
-/// sorting, which is bound by memory bandwidth.
+/// sorting and random reads, which are bound by memory bandwidth.
 const MAX_THREADS: usize = 8;
 
-/// The hash space is counted in this many buckets (by top bits) before it is cut into
-/// passes, so that frequent shingles cannot overflow a pass the way an even split could.
-const BUCKET_BITS: u32 = 12;
+/// The hash space is counted in buckets by this many top bits. The counts let passes be cut
+/// to size (frequent shingles would overflow an even split) and let each pass place every
+/// shingle in its bucket directly, leaving only small buckets to sort.
+const BUCKET_BITS: u32 = 16;
 
 /// Odd, so that multiplying by it is invertible modulo 2^64 and no information is lost.
 const ROLLING_BASE: u64 = 0xff51_afd7_ed55_8ccd;
@@ -91,42 +92,39 @@ fn find_reuse_within(
 ) -> Vec<ReuseFinding> {
     let window = min_words.max(2);
     let threads = threads.max(1);
-    let t0 = std::time::Instant::now();
-    let corpus = Corpus::tokenise(passages, threads, hash_word);
-    eprintln!("tokenise {:?}", t0.elapsed());
+    let ranking = Ranking::new(passages);
+    let corpus = Corpus::tokenise(passages, &ranking, threads, hash_word);
     let shingler = Shingler::new(window);
 
     let bucket_counts = count_buckets(&corpus, &shingler, threads);
     let max_per_chunk = (budget_bytes / threads / std::mem::size_of::<Shingle>()).max(1);
     let chunks = plan_chunks(&bucket_counts, max_per_chunk);
-    eprintln!("plan {:?} chunks {}", t0.elapsed(), chunks.len());
     if chunks.is_empty() {
         return Vec::new();
     }
 
     let context = SeedContext {
         corpus: &corpus,
-        passages,
         window,
         anchors: AnchorMarks::new(corpus.total_words()),
     };
     let runs: Vec<PairRun> = if let [only] = chunks.as_slice() {
         let shingles = sorted_shingles(&corpus, &shingler, only);
-        context.mark_anchors(&shingles);
+        context.mark_anchors(&shingles, 0);
         context.pair_runs(&shingles)
     } else {
         // Whether a seed starts its run depends on anchors in other slices of the hash space,
-        // so every slice is marked before any is paired, at the price of a second sort.
-        map_in_parallel(chunks.len(), threads, |index| {
-            let t = std::time::Instant::now();
-            let v = sorted_shingles(&corpus, &shingler, &chunks[index]);
-            let t1 = t.elapsed();
-            context.mark_anchors(&v);
-            eprintln!("chunk {index} build+sort {:?} mark {:?}", t1, t.elapsed());
+        // so every slice is marked before any is paired. The groups met while marking are
+        // usually a small share of the shingles and are kept if they fit a quarter of the
+        // budget; a slice whose groups do not fit is built and sorted a second time.
+        let keep_limit = budget_bytes / 4 / chunks.len() / std::mem::size_of::<Shingle>();
+        let kept_groups = map_in_parallel(chunks.len(), threads, |index| {
+            let shingles = sorted_shingles(&corpus, &shingler, &chunks[index]);
+            context.mark_anchors(&shingles, keep_limit)
         });
-        eprintln!("marked {:?}", t0.elapsed());
-        map_in_parallel(chunks.len(), threads, |index| {
-            context.pair_runs(&sorted_shingles(&corpus, &shingler, &chunks[index]))
+        map_in_parallel(chunks.len(), threads, |index| match &kept_groups[index] {
+            Some(groups) => context.pair_runs(groups),
+            None => context.pair_runs(&sorted_shingles(&corpus, &shingler, &chunks[index])),
         })
         .into_iter()
         .flatten()
@@ -135,10 +133,33 @@ fn find_reuse_within(
     drop(context);
     drop(corpus);
 
-    eprintln!("runs {:?} {}", t0.elapsed(), runs.len());
     let drafts = merge_runs(runs);
-    eprintln!("merge {:?}", t0.elapsed());
-    into_findings(drafts, passages, window)
+    into_findings(&drafts, passages, &ranking, window, threads)
+}
+
+/// Passages renumbered in the order that decides anchors — (date_key, statement, n, index) —
+/// so that the earliest place of a group is just its smallest (rank, position), found without
+/// reading the passages.
+struct Ranking {
+    /// The caller's index of the passage at each rank.
+    passage_of_rank: Vec<u32>,
+}
+
+impl Ranking {
+    fn new(passages: &[ReusePassage]) -> Self {
+        // Ranks are `u32` in the shingle table; passages past that are ignored.
+        let count = passages.len().min(u32::MAX as usize) as u32;
+        let mut passage_of_rank: Vec<u32> = (0..count).collect();
+        passage_of_rank.sort_unstable_by_key(|&index| {
+            let passage = &passages[index as usize];
+            (passage.date_key, passage.statement, passage.n, index)
+        });
+        Ranking { passage_of_rank }
+    }
+
+    fn passage(&self, rank: u32) -> usize {
+        self.passage_of_rank[rank as usize] as usize
+    }
 }
 
 /// The analysis of the search index's exact field, minus its long-word filter: a dropped
@@ -193,34 +214,43 @@ fn mix64(mut value: u64) -> u64 {
     value ^ (value >> 31)
 }
 
-/// Every passage as word hashes. Hashes rather than interned ids: interning looks every word
-/// up in a vocabulary far larger than the CPU caches, which costs several times the
-/// tokenising itself and cannot be shared between threads.
+/// Every passage as word hashes, indexed by rank. Hashes rather than interned ids: interning
+/// looks every word up in a vocabulary far larger than the CPU caches, which costs several
+/// times the tokenising itself and cannot be shared between threads.
 struct Corpus {
     words: Vec<Box<[u64]>>,
     /// Global index of each passage's first word, for the anchor bit set; one extra at the end.
     first_word: Vec<usize>,
+    statements: Vec<usize>,
 }
 
 impl Corpus {
-    fn tokenise(passages: &[ReusePassage], threads: usize, hash_word: fn(&str) -> u64) -> Self {
-        // Passages are addressed by `u32` in the shingle table.
-        let passages = &passages[..passages.len().min(u32::MAX as usize)];
-        let batch = passages.len().div_ceil(threads * 16).max(1);
-        let batches = passages.len().div_ceil(batch);
-        let words: Vec<Box<[u64]>> = map_in_parallel(batches, threads, |index| {
+    fn tokenise(
+        passages: &[ReusePassage],
+        ranking: &Ranking,
+        threads: usize,
+        hash_word: fn(&str) -> u64,
+    ) -> Self {
+        let ranks = ranking.passage_of_rank.len();
+        let batch = ranks.div_ceil(threads * 16).max(1);
+        let words: Vec<Box<[u64]>> = map_in_parallel(ranks.div_ceil(batch), threads, |index| {
             let mut analyzer = folding_analyzer();
             let mut hashes = Vec::new();
-            passages
+            ranking
+                .passage_of_rank
                 .iter()
                 .skip(index * batch)
                 .take(batch)
-                .map(|passage| {
+                .map(|&passage| {
                     hashes.clear();
-                    for_each_word(&mut analyzer, &passage.text, |word, _, _| {
-                        hashes.push(hash_word(word));
-                        true
-                    });
+                    for_each_word(
+                        &mut analyzer,
+                        &passages[passage as usize].text,
+                        |word, _, _| {
+                            hashes.push(hash_word(word));
+                            true
+                        },
+                    );
                     Box::<[u64]>::from(hashes.as_slice())
                 })
                 .collect::<Vec<_>>()
@@ -235,24 +265,39 @@ impl Corpus {
             total += passage_words.len();
         }
         first_word.push(total);
-        Corpus { words, first_word }
+        let statements = ranking
+            .passage_of_rank
+            .iter()
+            .map(|&passage| passages[passage as usize].statement)
+            .collect();
+        Corpus {
+            words,
+            first_word,
+            statements,
+        }
     }
 
     fn total_words(&self) -> usize {
         self.first_word.last().copied().unwrap_or(0)
     }
 
-    fn passage_words(&self, passage: u32) -> &[u64] {
-        &self.words[passage as usize]
+    fn passage_words(&self, rank: u32) -> &[u64] {
+        &self.words[rank as usize]
     }
 
-    fn global_position(&self, passage: u32, position: usize) -> usize {
-        self.first_word[passage as usize] + position
+    fn global_position(&self, rank: u32, position: usize) -> usize {
+        self.first_word[rank as usize] + position
+    }
+
+    fn statement(&self, rank: u32) -> usize {
+        self.statements[rank as usize]
     }
 
     fn window_words(&self, shingle: &Shingle, window: usize) -> &[u64] {
         let start = shingle.position as usize;
-        &self.passage_words(shingle.passage)[start..start + window]
+        self.passage_words(shingle.rank)
+            .get(start..start + window)
+            .unwrap_or_default()
     }
 }
 
@@ -317,7 +362,14 @@ fn count_buckets(corpus: &Corpus, shingler: &Shingler, threads: usize) -> Vec<us
 /// A slice of the hash space small enough to sort in memory.
 struct HashChunk {
     buckets: Range<usize>,
-    shingles: usize,
+    /// Where each bucket's shingles start in the chunk's table, and the table's length last.
+    bucket_starts: Vec<usize>,
+}
+
+impl HashChunk {
+    fn shingles(&self) -> usize {
+        self.bucket_starts.last().copied().unwrap_or(0)
+    }
 }
 
 /// Cuts the buckets into consecutive chunks of at most `max_per_chunk` shingles; a single
@@ -326,23 +378,25 @@ fn plan_chunks(bucket_counts: &[usize], max_per_chunk: usize) -> Vec<HashChunk> 
     let mut chunks: Vec<HashChunk> = Vec::new();
     let mut current = HashChunk {
         buckets: 0..0,
-        shingles: 0,
+        bucket_starts: vec![0],
     };
     for (bucket, &count) in bucket_counts.iter().enumerate() {
-        if current.shingles > 0 && current.shingles + count > max_per_chunk {
+        let shingles = current.shingles();
+        if shingles > 0 && shingles + count > max_per_chunk {
             let next_start = current.buckets.end;
             chunks.push(std::mem::replace(
                 &mut current,
                 HashChunk {
                     buckets: next_start..next_start,
-                    shingles: 0,
+                    bucket_starts: vec![0],
                 },
             ));
         }
         current.buckets.end = bucket + 1;
-        current.shingles += count;
+        let end = current.shingles() + count;
+        current.bucket_starts.push(end);
     }
-    if current.shingles > 0 {
+    if current.shingles() > 0 {
         chunks.push(current);
     }
     chunks
@@ -352,28 +406,56 @@ fn plan_chunks(bucket_counts: &[usize], max_per_chunk: usize) -> Vec<HashChunk> 
 #[derive(Debug, Clone, Copy)]
 struct Shingle {
     hash: u64,
-    passage: u32,
+    rank: u32,
     position: u32,
 }
 
+impl Shingle {
+    /// Smallest first: the earliest place, which anchors its group.
+    fn place(&self) -> (u32, u32) {
+        (self.rank, self.position)
+    }
+}
+
+/// The chunk's shingles sorted by hash. Bucket sizes are known from the count, so each
+/// shingle goes straight to its bucket's part of the table, and only those small parts,
+/// which fit in the CPU caches, are sorted.
 fn sorted_shingles(corpus: &Corpus, shingler: &Shingler, chunk: &HashChunk) -> Vec<Shingle> {
-    let mut shingles = Vec::with_capacity(chunk.shingles);
-    for (passage, words) in corpus.words.iter().enumerate() {
-        // Corpus::tokenise keeps at most u32::MAX passages.
-        let passage = passage as u32;
+    let empty = Shingle {
+        hash: 0,
+        rank: 0,
+        position: 0,
+    };
+    let mut shingles = vec![empty; chunk.shingles()];
+    let mut next_slot = chunk.bucket_starts.clone();
+    for (rank, words) in corpus.words.iter().enumerate() {
+        // There are at most u32::MAX ranks.
+        let rank = rank as u32;
         shingler.for_each(words, |position, hash| {
-            if chunk.buckets.contains(&bucket_of(hash)) {
-                shingles.push(Shingle {
+            let Some(offset) = bucket_of(hash).checked_sub(chunk.buckets.start) else {
+                return;
+            };
+            if offset >= chunk.buckets.len() {
+                return;
+            }
+            // The counts came from the same hashes, so every slot gets filled exactly once.
+            if let Some(slot) = next_slot.get_mut(offset)
+                && let Some(entry) = shingles.get_mut(*slot)
+            {
+                *entry = Shingle {
                     hash,
-                    passage,
+                    rank,
                     position,
-                });
+                };
+                *slot += 1;
             }
         });
     }
-    // Order inside a run of equal hashes does not matter: the anchor is chosen by key and
-    // the findings are sorted at the end.
-    shingles.sort_unstable_by_key(|shingle| shingle.hash);
+    for bounds in chunk.bucket_starts.windows(2) {
+        if let Some(bucket) = shingles.get_mut(bounds[0]..bounds[1]) {
+            bucket.sort_unstable_by_key(|shingle| shingle.hash);
+        }
+    }
     shingles
 }
 
@@ -398,10 +480,10 @@ impl AnchorMarks {
     }
 }
 
-/// A word range of one passage.
+/// A word range of one passage, which is given by rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct WordSpan {
-    passage: u32,
+    rank: u32,
     start: u32,
     end: u32,
 }
@@ -421,14 +503,52 @@ struct PairRun {
 
 struct SeedContext<'a> {
     corpus: &'a Corpus,
-    passages: &'a [ReusePassage],
     window: usize,
     anchors: AnchorMarks,
 }
 
 impl SeedContext<'_> {
-    fn statement_of(&self, shingle: &Shingle) -> usize {
-        self.passages[shingle.passage as usize].statement
+    fn spans_statements(&self, members: &[Shingle]) -> bool {
+        let Some(first) = members.first() else {
+            return false;
+        };
+        let statement = self.corpus.statement(first.rank);
+        members
+            .iter()
+            .any(|member| self.corpus.statement(member.rank) != statement)
+    }
+
+    /// Marks the earliest member of every hash group found in two or more statements, and
+    /// returns those groups (still grouped by hash, so `pair_runs` can take them in place of
+    /// the whole slice) unless they hold more than `keep_limit` shingles.
+    ///
+    /// Words are not compared here, to spare a random read per member. The marks are only
+    /// consulted where two passages truly share the window, and the earliest member of a
+    /// group is then also the earliest of the true sharers: a hash collision cannot make a
+    /// wrong mark count. It can leave a true anchor unmarked, which makes `pair_runs` find
+    /// that run twice; `merge_runs` drops the copy.
+    fn mark_anchors(&self, shingles: &[Shingle], keep_limit: usize) -> Option<Vec<Shingle>> {
+        let mut groups = Vec::new();
+        let mut fits = true;
+        for group in shingles.chunk_by(|left, right| left.hash == right.hash) {
+            if group.len() < 2 || !self.spans_statements(group) {
+                continue;
+            }
+            if let Some(anchor) = group.iter().min_by_key(|member| member.place()) {
+                let position = self
+                    .corpus
+                    .global_position(anchor.rank, anchor.position as usize);
+                self.anchors.mark(position);
+            }
+            if fits && groups.len() + group.len() > keep_limit {
+                fits = false;
+                groups = Vec::new();
+            }
+            if fits {
+                groups.extend_from_slice(group);
+            }
+        }
+        fits.then_some(groups)
     }
 
     /// Calls `visit` with the anchor and members of every group of identical windows found in
@@ -470,32 +590,12 @@ impl SeedContext<'_> {
     }
 
     fn visit_if_shared(&self, members: &[Shingle], visit: &mut impl FnMut(Shingle, &[Shingle])) {
-        let Some(first) = members.first() else {
-            return;
-        };
-        let statement = self.statement_of(first);
-        if members
-            .iter()
-            .all(|member| self.statement_of(member) == statement)
-        {
+        if !self.spans_statements(members) {
             return;
         }
-        let anchor = members.iter().min_by_key(|member| {
-            let key = span_key(self.passages, member.passage);
-            (key, member.position)
-        });
-        if let Some(&anchor) = anchor {
+        if let Some(&anchor) = members.iter().min_by_key(|member| member.place()) {
             visit(anchor, members);
         }
-    }
-
-    fn mark_anchors(&self, shingles: &[Shingle]) {
-        self.for_each_seed_group(shingles, |anchor, _| {
-            let position = self
-                .corpus
-                .global_position(anchor.passage, anchor.position as usize);
-            self.anchors.mark(position);
-        });
     }
 
     /// Pairs each anchor with every member from another statement. A run shared by the same
@@ -504,9 +604,9 @@ impl SeedContext<'_> {
     fn pair_runs(&self, shingles: &[Shingle]) -> Vec<PairRun> {
         let mut runs = Vec::new();
         self.for_each_seed_group(shingles, |anchor, members| {
-            let anchor_statement = self.statement_of(&anchor);
+            let anchor_statement = self.corpus.statement(anchor.rank);
             for member in members {
-                if self.statement_of(member) != anchor_statement
+                if self.corpus.statement(member.rank) != anchor_statement
                     && let Some(run) = self.run_from_seed(&anchor, member)
                 {
                     runs.push(run);
@@ -519,8 +619,8 @@ impl SeedContext<'_> {
     /// The maximal run through the seed pair, or `None` when an earlier anchor on the same
     /// diagonal already yields it.
     fn run_from_seed(&self, anchor: &Shingle, other: &Shingle) -> Option<PairRun> {
-        let anchor_words = self.corpus.passage_words(anchor.passage);
-        let other_words = self.corpus.passage_words(other.passage);
+        let anchor_words = self.corpus.passage_words(anchor.rank);
+        let other_words = self.corpus.passage_words(other.rank);
         let anchor_start = anchor.position as usize;
         let other_start = other.position as usize;
 
@@ -532,7 +632,7 @@ impl SeedContext<'_> {
             }
             // The window there lies inside the matched words, so `other` holds it too: that
             // earlier seed pairs these two passages and extends to this same run.
-            let global = self.corpus.global_position(anchor.passage, anchor_index);
+            let global = self.corpus.global_position(anchor.rank, anchor_index);
             if self.anchors.is_marked(global) {
                 return None;
             }
@@ -548,22 +648,16 @@ impl SeedContext<'_> {
         }
 
         // Both ends are word positions of one passage, which fit u32.
-        let span = |passage: u32, start: usize| WordSpan {
-            passage,
+        let span = |rank: u32, start: usize| WordSpan {
+            rank,
             start: (start - back) as u32,
             end: (start + forward) as u32,
         };
         Some(PairRun {
-            anchor: span(anchor.passage, anchor_start),
-            other: span(other.passage, other_start),
+            anchor: span(anchor.rank, anchor_start),
+            other: span(other.rank, other_start),
         })
     }
-}
-
-/// The order of places: earliest statement first; the passage index only makes it total.
-fn span_key(passages: &[ReusePassage], passage: u32) -> (u64, usize, u64, u32) {
-    let source = &passages[passage as usize];
-    (source.date_key, source.statement, source.n, passage)
 }
 
 /// Runs `work` on every index in `0..count`, on up to `threads` threads including the
@@ -605,7 +699,7 @@ fn map_in_parallel<T: Send>(
 /// A finding before its words are checked and its places turned into byte ranges.
 struct Draft {
     anchor: WordSpan,
-    /// One run per other passage, each with the part of the anchor span it matches.
+    /// One run per other passage, by rank, each with the part of the anchor span it matches.
     others: Vec<PairRun>,
 }
 
@@ -613,13 +707,14 @@ struct Draft {
 /// union; a passage matched by several of them keeps its longest match.
 fn merge_runs(mut runs: Vec<PairRun>) -> Vec<Draft> {
     runs.sort_unstable();
+    runs.dedup();
     let mut drafts = Vec::new();
     let mut rest = runs.as_slice();
     while let Some(first) = rest.first() {
         let mut anchor = first.anchor;
         let mut taken = 1;
         while let Some(next) = rest.get(taken) {
-            if next.anchor.passage != anchor.passage || next.anchor.start >= anchor.end {
+            if next.anchor.rank != anchor.rank || next.anchor.start >= anchor.end {
                 break;
             }
             anchor.end = anchor.end.max(next.anchor.end);
@@ -627,8 +722,8 @@ fn merge_runs(mut runs: Vec<PairRun>) -> Vec<Draft> {
         }
         let (cluster, tail) = rest.split_at(taken);
         let mut others = cluster.to_vec();
-        others.sort_unstable_by_key(|run| (run.other.passage, Reverse(run.other.len()), run.other));
-        others.dedup_by_key(|run| run.other.passage);
+        others.sort_unstable_by_key(|run| (run.other.rank, Reverse(run.other.len()), run.other));
+        others.dedup_by_key(|run| run.other.rank);
         drafts.push(Draft { anchor, others });
         rest = tail;
     }
@@ -699,42 +794,86 @@ fn longest_equal_stretch(
     best
 }
 
-/// Checks each draft word by word, turns word spans into byte ranges and orders everything.
-/// Byte offsets were not kept while hashing (they would triple the corpus's memory), so the
-/// passages of findings are tokenised again here.
-fn into_findings(
-    drafts: Vec<Draft>,
-    passages: &[ReusePassage],
-    window: usize,
-) -> Vec<ReuseFinding> {
-    let mut analyzer = folding_analyzer();
-    let mut anchor_words = FoldedPassage::default();
-    let mut other_words = FoldedPassage::default();
-    let mut keyed_findings = Vec::with_capacity(drafts.len());
-    for mut draft in drafts {
-        let anchor_passage = draft.anchor.passage;
-        let anchor_text = &passages[anchor_passage as usize].text;
-        anchor_words.read(&mut analyzer, anchor_text, draft.anchor.end as usize);
-        draft
-            .others
-            .sort_unstable_by_key(|run| span_key(passages, run.other.passage));
+/// Findings sort by their anchor's rank and start, then longest first.
+type FindingKey = (u32, u32, Reverse<usize>);
 
-        let mut places = vec![ReusePlace {
-            passage: anchor_passage as usize,
-            start: 0,
-            end: 0,
-            words: 0,
-        }];
+/// Turns drafts into findings: checks their words, finds byte ranges and orders them.
+fn into_findings(
+    drafts: &[Draft],
+    passages: &[ReusePassage],
+    ranking: &Ranking,
+    window: usize,
+    threads: usize,
+) -> Vec<ReuseFinding> {
+    let batch = drafts.len().div_ceil(threads * 16).max(1);
+    let mut keyed: Vec<(FindingKey, ReuseFinding)> =
+        map_in_parallel(drafts.len().div_ceil(batch), threads, |index| {
+            let mut builder = FindingBuilder {
+                passages,
+                ranking,
+                window,
+                analyzer: folding_analyzer(),
+                anchor_words: FoldedPassage::default(),
+                other_words: FoldedPassage::default(),
+            };
+            drafts
+                .iter()
+                .skip(index * batch)
+                .take(batch)
+                .filter_map(|draft| builder.build(draft))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|(_, finding)| finding).collect()
+}
+
+/// Byte offsets were not kept while hashing (they would triple the corpus's memory), so the
+/// passages of findings are tokenised again here, which also yields the words to check.
+struct FindingBuilder<'a> {
+    passages: &'a [ReusePassage],
+    ranking: &'a Ranking,
+    window: usize,
+    analyzer: TextAnalyzer,
+    anchor_words: FoldedPassage,
+    other_words: FoldedPassage,
+}
+
+impl FindingBuilder<'_> {
+    fn text_of(&self, rank: u32) -> &str {
+        &self.passages[self.ranking.passage(rank)].text
+    }
+
+    /// The finding of `draft` with only its really equal words, or `None` if no other place
+    /// keeps `window` of them.
+    fn build(&mut self, draft: &Draft) -> Option<(FindingKey, ReuseFinding)> {
+        let anchor_rank = draft.anchor.rank;
+        self.anchor_words.read(
+            &mut self.analyzer,
+            &self.passages[self.ranking.passage(anchor_rank)].text,
+            draft.anchor.end as usize,
+        );
+
+        let mut places = Vec::with_capacity(draft.others.len() + 1);
         let mut anchor_span: Option<Range<u32>> = None;
         for run in &draft.others {
-            let other_text = &passages[run.other.passage as usize].text;
-            other_words.read(&mut analyzer, other_text, run.other.end as usize);
-            let (offset, length) = longest_equal_stretch(&anchor_words, &other_words, run);
-            if (length as usize) < window {
+            self.other_words.read(
+                &mut self.analyzer,
+                &self.passages[self.ranking.passage(run.other.rank)].text,
+                run.other.end as usize,
+            );
+            let (offset, length) =
+                longest_equal_stretch(&self.anchor_words, &self.other_words, run);
+            if (length as usize) < self.window {
                 continue;
             }
             let other_start = run.other.start + offset;
-            let Some(bytes) = other_words.byte_range(other_start..other_start + length) else {
+            let Some(bytes) = self
+                .other_words
+                .byte_range(other_start..other_start + length)
+            else {
                 continue;
             };
             let matched_start = run.anchor.start + offset;
@@ -744,49 +883,40 @@ fn into_findings(
                 None => matched_start..matched_end,
             });
             places.push(ReusePlace {
-                passage: run.other.passage as usize,
+                passage: self.ranking.passage(run.other.rank),
                 start: bytes.start,
                 end: bytes.end,
                 words: length as usize,
             });
         }
 
-        let Some(anchor_span) = anchor_span else {
-            continue;
-        };
-        let Some(anchor_bytes) = anchor_words.byte_range(anchor_span.clone()) else {
-            continue;
-        };
+        let anchor_span = anchor_span?;
+        let anchor_bytes = self.anchor_words.byte_range(anchor_span.clone())?;
         let words = anchor_span.len();
-        places[0] = ReusePlace {
-            passage: anchor_passage as usize,
-            start: anchor_bytes.start,
-            end: anchor_bytes.end,
-            words,
-        };
-        let key = (
-            span_key(passages, anchor_passage),
-            anchor_span.start,
-            Reverse(words),
+        places.insert(
+            0,
+            ReusePlace {
+                passage: self.ranking.passage(anchor_rank),
+                start: anchor_bytes.start,
+                end: anchor_bytes.end,
+                words,
+            },
         );
-        let text = anchor_text
+        let text = self
+            .text_of(anchor_rank)
             .get(anchor_bytes)
             .unwrap_or_default()
             .to_string();
-        keyed_findings.push((
+        let key = (anchor_rank, anchor_span.start, Reverse(words));
+        Some((
             key,
             ReuseFinding {
                 text,
                 words,
                 places,
             },
-        ));
+        ))
     }
-    keyed_findings.sort_unstable_by(|left, right| left.0.cmp(&right.0));
-    keyed_findings
-        .into_iter()
-        .map(|(_, finding)| finding)
-        .collect()
 }
 
 #[cfg(test)]
@@ -1115,45 +1245,29 @@ mod tests {
     /// The same seeds and anchors, but every seed pair extended in full and the duplicates
     /// removed afterwards: slow, and free of the run-start bookkeeping under test.
     fn naive_findings(passages: &[ReusePassage], window: usize) -> Vec<ReuseFinding> {
-        let mut analyzer = folding_analyzer();
-        let words: Vec<Vec<String>> = passages
+        let ranking = Ranking::new(passages);
+        let words: Vec<Vec<String>> = ranking
+            .passage_of_rank
             .iter()
-            .map(|passage| {
-                let mut words = Vec::new();
-                for_each_word(&mut analyzer, &passage.text, |word, _, _| {
-                    words.push(word.to_string());
-                    true
-                });
-                words
-            })
+            .map(|&passage| folded_words(&passages[passage as usize].text))
             .collect();
+        let statement = |rank: u32| passages[ranking.passage(rank)].statement;
         let mut groups: HashMap<&[String], Vec<(u32, u32)>> = HashMap::new();
-        for (passage, words) in words.iter().enumerate() {
+        for (rank, words) in words.iter().enumerate() {
             for (position, shingle) in words.windows(window).enumerate() {
                 groups
                     .entry(shingle)
                     .or_default()
-                    .push((passage as u32, position as u32));
+                    .push((rank as u32, position as u32));
             }
         }
-        let key = |&(passage, position): &(u32, u32)| {
-            let source = &passages[passage as usize];
-            (
-                source.date_key,
-                source.statement,
-                source.n,
-                passage,
-                position,
-            )
-        };
         let mut runs = BTreeSet::new();
         for members in groups.values() {
-            let Some(anchor) = members.iter().min_by_key(|member| key(member)) else {
+            let Some(&anchor) = members.iter().min() else {
                 continue;
             };
-            let statement = passages[anchor.0 as usize].statement;
-            for other in members {
-                if passages[other.0 as usize].statement == statement {
+            for &other in members {
+                if statement(other.0) == statement(anchor.0) {
                     continue;
                 }
                 let (left, right) = (&words[anchor.0 as usize], &words[other.0 as usize]);
@@ -1169,19 +1283,19 @@ mod tests {
                 {
                     length += 1;
                 }
-                let span = |passage: u32, start: usize| WordSpan {
-                    passage,
+                let span = |rank: u32, start: usize| WordSpan {
+                    rank,
                     start: start as u32,
                     end: (start + length) as u32,
                 };
-                runs.insert((span(anchor.0, a), span(other.0, o)));
+                runs.insert(PairRun {
+                    anchor: span(anchor.0, a),
+                    other: span(other.0, o),
+                });
             }
         }
-        let runs = runs
-            .into_iter()
-            .map(|(anchor, other)| PairRun { anchor, other })
-            .collect();
-        into_findings(merge_runs(runs), passages, window)
+        let drafts = merge_runs(runs.into_iter().collect());
+        into_findings(&drafts, passages, &ranking, window, 1)
     }
 
     #[test]

@@ -173,13 +173,12 @@ pub fn open(dir: &Path) -> Result<OpenOutcome> {
     })))
 }
 
-/// Creates an empty index in `dir`, removing an index of another version first.
+/// Creates an empty index in `dir`, which holds no index.
 fn create(dir: &Path) -> Result<Opened> {
     std::fs::create_dir_all(dir).map_err(|err| Error::Index {
         path: dir.to_path_buf(),
         message: format!("cannot create the index folder: {err}"),
     })?;
-    remove_index_files(dir)?;
     let index = Index::create_in_dir(dir, Fields::schema()).map_err(|err| Error::Index {
         path: dir.to_path_buf(),
         message: format!("cannot create the index: {err}"),
@@ -196,8 +195,8 @@ fn create(dir: &Path) -> Result<Opened> {
     })
 }
 
-/// Removes the files tantivy wrote, and nothing else: the folder may hold other files.
-fn remove_index_files(dir: &Path) -> Result<()> {
+/// Whether a file is one tantivy wrote into an index folder.
+fn is_index_file(path: &Path) -> bool {
     const INDEX_EXTENSIONS: [&str; 8] = [
         "idx",
         "pos",
@@ -208,23 +207,15 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         "del",
         "lock",
     ];
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(_) => return Ok(()),
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name == "meta.json"
-            || name == ".managed.json"
-            || name.starts_with(".tantivy")
-            || path
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .is_some_and(|ext| INDEX_EXTENSIONS.contains(&ext));
-        if ours && path.is_file() {
-            std::fs::remove_file(&path)?;
-        }
-    }
-    Ok(())
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy")
+        || path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| INDEX_EXTENSIONS.contains(&ext))
 }

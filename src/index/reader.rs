@@ -183,8 +183,9 @@ impl CorpusIndex {
         Ok(passages)
     }
 
-    /// Every passage matching `filter` (all when `None`), by statement id and number.
-    pub fn all_passages(&self, filter: Option<Box<dyn Query>>) -> Result<Vec<StoredPassage>> {
+    /// The addresses of every passage matching `filter` (all when `None`), in store order:
+    /// reading them in this order walks each segment's store forward, block by block.
+    pub fn passage_addresses(&self, filter: Option<Box<dyn Query>>) -> Result<Vec<DocAddress>> {
         let mut clauses = vec![(Occur::Must, self.passages_query())];
         if let Some(filter) = filter {
             clauses.push((Occur::Must, filter));
@@ -193,9 +194,14 @@ impl CorpusIndex {
             .searcher
             .search(&BooleanQuery::new(clauses), &DocSetCollector)?;
         let mut addresses: Vec<DocAddress> = found.into_iter().collect();
-        // Reading in address order walks each segment's store forward, block by block.
         addresses.sort();
-        let mut passages = addresses
+        Ok(addresses)
+    }
+
+    /// Every passage matching `filter` (all when `None`), by statement id and number.
+    pub fn all_passages(&self, filter: Option<Box<dyn Query>>) -> Result<Vec<StoredPassage>> {
+        let mut passages = self
+            .passage_addresses(filter)?
             .into_iter()
             .map(|address| self.passage(address))
             .collect::<Result<Vec<_>>>()?;

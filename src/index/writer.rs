@@ -50,17 +50,23 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     let files = discover(&locations.corpus)?;
     let corpus_key = locations.corpus_key();
     let mut created = false;
+    let mut replacement: Option<Replacement> = None;
     let (opened, rebuilt) = match open(&locations.index)? {
         OpenOutcome::Ready(opened) if !rebuild => (*opened, None),
-        OpenOutcome::Ready(_) => (
-            create(&locations.index)?,
-            Some("--rebuild was given".to_string()),
-        ),
         OpenOutcome::Missing => {
             created = true;
             (create(&locations.index)?, None)
         }
-        OpenOutcome::Outdated(reason) => (create(&locations.index)?, Some(reason)),
+        outcome => {
+            let reason = match outcome {
+                OpenOutcome::Outdated(reason) => reason,
+                _ => "--rebuild was given".to_string(),
+            };
+            let fresh = Replacement::begin(&locations.index)?;
+            let opened = create(&fresh.folder)?;
+            replacement = Some(fresh);
+            (opened, Some(reason))
+        }
     };
     let Opened {
         index,
@@ -201,6 +207,9 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     commit.set_payload(&payload);
     commit.commit()?;
     writer.wait_merging_threads()?;
+    if let Some(replacement) = replacement {
+        replacement.finish(&locations.index)?;
+    }
 
     report.statements = manifest.statements();
     report.passages = manifest.passages();
@@ -280,4 +289,70 @@ fn add_statement(
         writer.add_document(doc)?;
     }
     Ok(())
+}
+
+/// A rebuild is written beside the old index and swapped in when committed, so the old index
+/// stays whole and searchable until the new one is complete; the old index's writer lock is
+/// held meanwhile, so no other ingest writes to it.
+struct Replacement {
+    folder: PathBuf,
+    _old_writer: Option<IndexWriter<TantivyDocument>>,
+}
+
+impl Replacement {
+    fn begin(index: &std::path::Path) -> Result<Replacement> {
+        let old_writer = match tantivy::Index::open_in_dir(index) {
+            Ok(old) => match old.writer(MIN_WRITER_HEAP_BYTES) {
+                Ok(writer) => Some(writer),
+                Err(TantivyError::LockFailure(..)) => {
+                    return Err(Error::IndexBusy(index.to_path_buf()));
+                }
+                Err(_) => None,
+            },
+            Err(_) => None,
+        };
+        let folder = sibling(index, "rebuild");
+        if folder.exists() {
+            std::fs::remove_dir_all(&folder)?;
+        }
+        Ok(Replacement {
+            folder,
+            _old_writer: old_writer,
+        })
+    }
+
+    /// Moves the new index into place, keeping the files of the old folder that are not the
+    /// index's own (such as a `.gitignore`).
+    fn finish(self, index: &std::path::Path) -> Result<()> {
+        for entry in std::fs::read_dir(index)?.flatten() {
+            let path = entry.path();
+            if path.is_file() && !super::is_index_file(&path) {
+                std::fs::copy(&path, self.folder.join(entry.file_name()))?;
+            }
+        }
+        let aside = sibling(index, "old");
+        if aside.exists() {
+            std::fs::remove_dir_all(&aside)?;
+        }
+        drop(self._old_writer);
+        std::fs::rename(index, &aside)?;
+        std::fs::rename(&self.folder, index)?;
+        std::fs::remove_dir_all(&aside)?;
+        Ok(())
+    }
+}
+
+/// The smallest heap tantivy accepts for a writer that only holds the lock.
+const MIN_WRITER_HEAP_BYTES: usize = 15_000_000;
+
+/// A hidden folder beside the index, unique to this process.
+fn sibling(index: &std::path::Path, purpose: &str) -> PathBuf {
+    let name = index
+        .file_name()
+        .map_or_else(|| "index".into(), |n| n.to_string_lossy().into_owned());
+    let parent = index
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
 }

@@ -41,7 +41,9 @@ pub fn concordance(
             });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(options.format, "compare")),
+        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "compare"))
+        }
     }
 }
 
@@ -149,7 +151,9 @@ pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, options: &Options) 
                 });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(options.format, "timeline")),
+        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "timeline"))
+        }
     }
 }
 
@@ -263,7 +267,9 @@ pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, options: &Options) 
                 });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(options.format, "reuse")),
+        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "reuse"))
+        }
     }
 }
 
@@ -414,6 +420,9 @@ pub fn diff(out: &mut dyn WriteColor, report: &DiffReport, options: &Options) ->
                 &["status", "a", "b", "similarity", "text"],
                 rows,
             )
+        }
+        (_, Format::CslJson | Format::Bibtex | Format::Ris) => {
+            Err(unsupported(options.format, "diff"))
         }
     }
 }
@@ -620,7 +629,9 @@ pub fn similar(
             });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md => Err(unsupported(options.format, "similar")),
+        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "similar"))
+        }
     }
 }
 

@@ -150,6 +150,15 @@ pub fn search_stream(
             let hits = run.collect::<Result<Vec<_>>>()?;
             markdown::search_report(out, &summary, &hits)?;
         }
+        Format::CslJson | Format::Bibtex | Format::Ris => {
+            // One entry per hit, the passage as its locator, so a quotation cites precisely.
+            let passages: Vec<_> = run
+                .map(|hit| hit.map(|hit| hit.passage))
+                .collect::<Result<_>>()?;
+            if let Some(format) = options.format.citation() {
+                super::citation::passages(out, &passages, format, jiff::Zoned::now().date())?;
+            }
+        }
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Rendering records: every command produces records, and these writers turn them into text,
 //! JSON or JSON Lines. Nothing here touches the index.
 
+pub mod bulk;
+pub mod citation;
 mod compare;
 mod csv;
 mod hits;
@@ -41,9 +43,26 @@ pub enum Format {
     Tsv,
     /// Markdown.
     Md,
+    /// CSL-JSON, for Zotero, Mendeley and pandoc.
+    #[value(name = "csl-json")]
+    CslJson,
+    /// BibTeX.
+    Bibtex,
+    /// RIS.
+    Ris,
 }
 
 impl Format {
+    /// The reference-manager format this is, if it is one.
+    pub fn citation(self) -> Option<citation::CitationFormat> {
+        match self {
+            Format::CslJson => Some(citation::CitationFormat::CslJson),
+            Format::Bibtex => Some(citation::CitationFormat::Bibtex),
+            Format::Ris => Some(citation::CitationFormat::Ris),
+            _ => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Text => "text",
@@ -52,6 +71,9 @@ impl Format {
             Format::Csv => "csv",
             Format::Tsv => "tsv",
             Format::Md => "md",
+            Format::CslJson => "csl-json",
+            Format::Bibtex => "bibtex",
+            Format::Ris => "ris",
         }
     }
 }
@@ -185,7 +207,9 @@ pub fn passages(
             &PASSAGE_COLUMNS,
             records.iter().map(passage_cells),
         ),
-        Format::Md => Err(unsupported(options.format, "show")),
+        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "show"))
+        }
     }
 }
 
@@ -201,6 +225,12 @@ pub fn statements(
         Format::Jsonl => json::lines(out, statements),
         Format::Csv | Format::Tsv => statements_csv(out, statements, options.sheet()),
         Format::Md => markdown::statements(out, statements),
+        Format::CslJson | Format::Bibtex | Format::Ris => match options.format.citation() {
+            Some(format) => {
+                citation::statements(out, statements, format, jiff::Zoned::now().date())
+            }
+            None => Err(unsupported(options.format, "docs")),
+        },
     }
 }
 

@@ -259,3 +259,109 @@ fn markdown_report_parses_back_with_quotes_bold_matches_and_citations() {
         "{report}"
     );
 }
+
+#[test]
+fn bulk_export_alternates_actions_and_documents_for_every_passage() {
+    let verbatim = compare_corpus();
+    let run = verbatim.run(&["export"]).expect_code(0);
+    assert!(
+        run.stdout.ends_with('\n'),
+        "the _bulk API needs a final newline"
+    );
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2 * 47, "an action and a document per passage");
+    for pair in lines.chunks(2) {
+        let citation = pair[1]["citation"].as_str().unwrap();
+        assert_eq!(
+            pair[0],
+            serde_json::json!({"index": {"_index": "verbatim", "_id": citation}})
+        );
+        assert!(pair[1]["text"].as_str().is_some_and(|t| !t.is_empty()));
+    }
+    assert_eq!(run.last_stderr_line(), "47 passages");
+}
+
+#[test]
+fn ndjson_export_of_a_query_holds_only_its_hits() {
+    let verbatim = compare_corpus();
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("passages.ndjson");
+    verbatim
+        .run(&[
+            "export",
+            "--query",
+            "\"lawful access\"",
+            "--exact",
+            "--format",
+            "ndjson",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .expect_code(0);
+    let documents: Vec<Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let citations: Vec<&str> = documents
+        .iter()
+        .map(|d| d["citation"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        citations,
+        [
+            "2015-london-joint-statement#3",
+            "2018-paris-communique#3",
+            "2018-paris-communique#5",
+            "2020-tokyo-joint-statement#1",
+            "2020-tokyo-joint-statement#3",
+            "2023-rome-communique#4",
+        ]
+    );
+}
+
+#[test]
+fn mappings_parse_and_declare_every_exported_field() {
+    let verbatim = compare_corpus();
+    let document: Value = serde_json::from_str(
+        verbatim
+            .run(&["export", "--format", "ndjson"])
+            .stdout
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let opensearch: Value = serde_json::from_str(
+        &verbatim
+            .run(&["export", "--mapping", "opensearch"])
+            .expect_code(0)
+            .stdout,
+    )
+    .unwrap();
+    let properties = &opensearch["mappings"]["properties"];
+    let quickwit: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &verbatim
+            .run(&["export", "--mapping", "quickwit"])
+            .expect_code(0)
+            .stdout,
+    )
+    .unwrap();
+    let quickwit_fields: Vec<String> = quickwit["doc_mapping"]["field_mappings"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    for key in document.as_object().unwrap().keys() {
+        assert!(
+            properties.get(key).is_some(),
+            "opensearch mapping lacks {key}"
+        );
+        assert!(quickwit_fields.contains(key), "quickwit config lacks {key}");
+    }
+}

@@ -353,3 +353,41 @@ fn a_skipped_file_is_reported_again_by_the_next_ingest() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
 }
+
+#[test]
+fn an_index_of_another_schema_version_is_rebuilt_beside_the_old_one_with_a_notice() {
+    let verbatim = Verbatim::basic().ingested();
+    // Alter the version recorded in the last commit's payload.
+    let meta_path = verbatim.index().join("meta.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let payload = meta["payload"]
+        .as_str()
+        .unwrap()
+        .replace("\"schema_version\":1", "\"schema_version\":0");
+    meta["payload"] = serde_json::Value::String(payload);
+    fs::write(&meta_path, serde_json::to_string(&meta).unwrap()).unwrap();
+    fs::write(verbatim.index().join("notes.txt"), "kept").unwrap();
+
+    let run = verbatim.run(&["search", "quillfeather"]).expect_code(0);
+    assert!(
+        run.stderr.starts_with(
+            "verbatim: rebuilt the index because it was written with schema version 0, this verbatim uses 1; indexed 5 statements, 56 passages in "
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.last_stderr_line(), "1 hit in 1 statement");
+    assert_eq!(
+        fs::read_to_string(verbatim.index().join("notes.txt")).unwrap(),
+        "kept"
+    );
+    let parent = verbatim.index().parent().unwrap();
+    let leftovers: Vec<String> = fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".rebuild-") || name.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    verbatim.run(&["ingest"]).expect_code(0);
+}
