@@ -51,8 +51,10 @@ pub struct ReuseFinding {
 /// Words are those of the search index: runs of alphanumeric characters, lower-cased and
 /// folded to ASCII, so a match survives changes of case, accents, punctuation and spacing.
 /// Each finding is anchored at the earliest place of its sequence (by `date_key`, then
-/// `statement`, then `n`); every other place is in a different statement than the anchor.
-/// A `min_words` below 2 is treated as 2: single shared words are not reuse.
+/// `statement`, then `n`); every other place is in a different statement than the anchor,
+/// and a passage appears at most once per finding. Sequences whose earliest places overlap
+/// in one passage are reported as one finding over their union. A `min_words` below 2 is
+/// treated as 2: single shared words are not reuse.
 pub fn find_reuse(passages: &[ReusePassage], min_words: usize) -> Vec<ReuseFinding> {
     let threads = std::thread::available_parallelism()
         .map(|count| count.get())
@@ -78,7 +80,7 @@ const MAX_THREADS: usize = 8;
 /// The hash space is counted in buckets by this many top bits. The counts let passes be cut
 /// to size (frequent shingles would overflow an even split) and let each pass place every
 /// shingle in its bucket directly, leaving only small buckets to sort.
-const BUCKET_BITS: u32 = 16;
+const BUCKET_BITS: u32 = 12;
 
 /// Odd, so that multiplying by it is invertible modulo 2^64 and no information is lost.
 const ROLLING_BASE: u64 = 0xff51_afd7_ed55_8ccd;
@@ -293,6 +295,8 @@ impl Corpus {
         self.statements[rank as usize]
     }
 
+    /// Every shingle's window lies inside its passage; the empty fallback only keeps a broken
+    /// invariant from panicking, and equals no real window.
     fn window_words(&self, shingle: &Shingle, window: usize) -> &[u64] {
         let start = shingle.position as usize;
         self.passage_words(shingle.rank)
@@ -522,11 +526,11 @@ impl SeedContext<'_> {
     /// returns those groups (still grouped by hash, so `pair_runs` can take them in place of
     /// the whole slice) unless they hold more than `keep_limit` shingles.
     ///
-    /// Words are not compared here, to spare a random read per member. The marks are only
-    /// consulted where two passages truly share the window, and the earliest member of a
-    /// group is then also the earliest of the true sharers: a hash collision cannot make a
-    /// wrong mark count. It can leave a true anchor unmarked, which makes `pair_runs` find
-    /// that run twice; `merge_runs` drops the copy.
+    /// Words are not compared here, to spare a random read per member. A mark is only
+    /// consulted where two passages of different statements hold the same words, and the
+    /// earliest member of a hash group is then also the earliest of those holding these words:
+    /// a shingle hash collision cannot make a wrong mark count. It can leave a true anchor
+    /// unmarked, which makes `pair_runs` find that run twice; `merge_runs` drops the copy.
     fn mark_anchors(&self, shingles: &[Shingle], keep_limit: usize) -> Option<Vec<Shingle>> {
         let mut groups = Vec::new();
         let mut fits = true;
