@@ -116,7 +116,8 @@ pub struct FilterArgs {
     #[arg(long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
 
-    /// Only this statement. Repeat for any of several.
+    /// Only this statement (for `reuse`: only findings that involve it). Repeat for any of
+    /// several.
     #[arg(long = "doc", value_name = "ID")]
     pub docs: Vec<String>,
 }
@@ -258,21 +259,10 @@ pub struct TimelineArgs {
 
 #[derive(Debug, Args)]
 pub struct ReuseArgs {
-    /// Only statements with a signatory whose name, role or country matches. Repeatable.
-    #[arg(short = 's', long = "signatory", value_name = "NAME")]
-    pub signatories: Vec<String>,
-
-    /// Only statements of these years: 2020, 2018..2020, 2019.., ..2019.
-    #[arg(short = 'y', long = "year", value_name = "SPEC", value_parser = parse_year)]
-    pub year: Option<YearRange>,
-
-    /// Only statements of this type. Repeatable.
-    #[arg(long = "type", value_name = "TYPE")]
-    pub types: Vec<String>,
-
-    /// Only findings that involve this statement.
-    #[arg(long = "doc", value_name = "ID")]
-    pub doc: Option<String>,
+    /// With --doc: only the findings that involve one of those statements, found in the
+    /// whole filtered corpus.
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// The shortest shared sequence reported, in words.
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = parse_min_words)]

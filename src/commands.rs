@@ -338,18 +338,15 @@ fn timeline_command(
 fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> Result<Outcome> {
     let options = output_options(&args.output)?;
     let index = open_index(locations)?;
-    if let Some(doc) = &args.doc
-        && index.statement(doc)?.is_none()
-    {
-        return Err(Error::UnknownDocument(doc.clone()).into());
+    let mut filters = filters(args.filters);
+    // --doc chooses findings, not the statements searched: reuse needs the others to compare.
+    let involving = std::mem::take(&mut filters.docs);
+    for doc in &involving {
+        if index.statement(doc)?.is_none() {
+            return Err(Error::UnknownDocument(doc.clone()).into());
+        }
     }
-    let filters = Filters {
-        signatories: args.signatories,
-        years: args.year,
-        types: args.types,
-        docs: Vec::new(),
-    };
-    let report = reuse_report(&index, &filters, args.min_words, args.doc.as_deref())?;
+    let report = reuse_report(&index, &filters, args.min_words, &involving)?;
     write_to(&args.output, color, |out| {
         output::reuse(out, &report, &options)
     })?;

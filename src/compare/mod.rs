@@ -71,8 +71,8 @@ pub struct ReuseReport {
     pub schema: u32,
     pub filters: Filters,
     pub min_words: usize,
-    /// Findings are limited to those involving this statement.
-    pub involving: Option<String>,
+    /// Findings are limited to those involving one of these statements (all when empty).
+    pub involving: Vec<String>,
     pub findings: Vec<ReuseRecord>,
 }
 
@@ -81,7 +81,7 @@ pub fn reuse_report(
     index: &CorpusIndex,
     filters: &Filters,
     min_words: usize,
-    involving: Option<&str>,
+    involving: &[String],
 ) -> Result<ReuseReport> {
     let statements: Vec<Statement> = index.statements(filters.statement_query(index))?;
     let position: HashMap<&str, usize> = statements
@@ -107,12 +107,10 @@ pub fn reuse_report(
     let findings = find_reuse(&passages, min_words)
         .into_iter()
         .filter(|finding| {
-            involving.is_none_or(|id| {
-                finding
-                    .places
-                    .iter()
-                    .any(|place| statements[passages[place.passage].statement].id == id)
-            })
+            involving.is_empty()
+                || finding.places.iter().any(|place| {
+                    involving.contains(&statements[passages[place.passage].statement].id)
+                })
         })
         .map(|finding| {
             let mut seen = std::collections::HashSet::new();
@@ -149,7 +147,7 @@ pub fn reuse_report(
         schema: crate::search::RECORD_SCHEMA,
         filters: filters.clone(),
         min_words,
-        involving: involving.map(str::to_string),
+        involving: involving.to_vec(),
         findings,
     })
 }

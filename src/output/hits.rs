@@ -5,7 +5,7 @@ use std::io;
 use termcolor::WriteColor;
 
 use super::csv::Table;
-use super::{Format, Options, markdown, signatories_cell, text};
+use super::{Format, Options, markdown, passage_cell, text};
 use crate::error::Result;
 use crate::search::{Hit, SearchRun};
 
@@ -48,21 +48,7 @@ pub fn check_fields(fields: &[String], known: &[&str]) -> std::result::Result<()
 
 /// One hit field as a cell.
 fn cell(hit: &Hit, field: &str) -> String {
-    let record = &hit.passage;
-    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
     match field {
-        "citation" => record.citation.clone(),
-        "doc" => record.doc.clone(),
-        "n" => record.n.to_string(),
-        "title" => record.title.clone(),
-        "date" => optional(&record.date),
-        "year" => record.year.map(|y| y.to_string()).unwrap_or_default(),
-        "type" => optional(&record.doc_type),
-        "issuer" => optional(&record.issuer),
-        "signatories" => signatories_cell(&record.signatories),
-        "section" => record.section.clone(),
-        "kind" => record.kind.as_str().to_string(),
-        "text" => record.text.clone(),
         "snippet" => hit.snippet.clone(),
         "match_count" => hit.match_count.to_string(),
         "matches" => hit
@@ -72,11 +58,7 @@ fn cell(hit: &Hit, field: &str) -> String {
             .collect::<Vec<_>>()
             .join(";"),
         "score" => hit.score.to_string(),
-        "source" => optional(&record.source),
-        "path" => record.path.clone(),
-        "line" => record.line.to_string(),
-        "links" => record.links.join(" "),
-        _ => String::new(),
+        passage_field => passage_cell(&hit.passage, passage_field),
     }
 }
 

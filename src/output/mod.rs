@@ -314,25 +314,35 @@ pub(crate) const PASSAGE_COLUMNS: [&str; 16] = [
     "links",
 ];
 
+/// One field of a passage record as a cell, by its JSON name.
+pub(crate) fn passage_cell(record: &PassageRecord, field: &str) -> String {
+    let optional = |value: &Option<String>| value.clone().unwrap_or_default();
+    match field {
+        "citation" => record.citation.clone(),
+        "doc" => record.doc.clone(),
+        "n" => record.n.to_string(),
+        "title" => record.title.clone(),
+        "date" => optional(&record.date),
+        "year" => record.year.map(|y| y.to_string()).unwrap_or_default(),
+        "type" => optional(&record.doc_type),
+        "issuer" => optional(&record.issuer),
+        "signatories" => signatories_cell(&record.signatories),
+        "section" => record.section.clone(),
+        "kind" => record.kind.as_str().to_string(),
+        "text" => record.text.clone(),
+        "source" => optional(&record.source),
+        "path" => record.path.clone(),
+        "line" => record.line.to_string(),
+        "links" => record.links.join(" "),
+        _ => String::new(),
+    }
+}
+
 pub(crate) fn passage_cells(record: &PassageRecord) -> Vec<String> {
-    vec![
-        record.citation.clone(),
-        record.doc.clone(),
-        record.n.to_string(),
-        record.title.clone(),
-        record.date.clone().unwrap_or_default(),
-        record.year.map(|y| y.to_string()).unwrap_or_default(),
-        record.doc_type.clone().unwrap_or_default(),
-        record.issuer.clone().unwrap_or_default(),
-        signatories_cell(&record.signatories),
-        record.section.clone(),
-        record.kind.as_str().to_string(),
-        record.text.clone(),
-        record.source.clone().unwrap_or_default(),
-        record.path.clone(),
-        record.line.to_string(),
-        record.links.join(" "),
-    ]
+    PASSAGE_COLUMNS
+        .iter()
+        .map(|field| passage_cell(record, field))
+        .collect()
 }
 
 fn statements_csv(
