@@ -41,7 +41,8 @@ pub fn concordance(
             });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+        Format::Md => super::markdown::concordance(out, report),
+        Format::CslJson | Format::Bibtex | Format::Ris => {
             Err(unsupported(options.format, "compare"))
         }
     }
@@ -151,7 +152,8 @@ pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, options: &Options) 
                 });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
+        Format::Md => super::markdown::timeline(out, report),
+        Format::CslJson | Format::Bibtex | Format::Ris => {
             Err(unsupported(options.format, "timeline"))
         }
     }
@@ -267,9 +269,8 @@ pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, options: &Options) 
                 });
             csv::table(out, options.sheet(), &header, rows)
         }
-        Format::Md | Format::CslJson | Format::Bibtex | Format::Ris => {
-            Err(unsupported(options.format, "reuse"))
-        }
+        Format::Md => super::markdown::reuse(out, report),
+        Format::CslJson | Format::Bibtex | Format::Ris => Err(unsupported(options.format, "reuse")),
     }
 }
 

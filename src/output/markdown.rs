@@ -119,6 +119,118 @@ pub fn search_report(
     Ok(())
 }
 
+/// A concordance as a Markdown table, one row per occurrence.
+pub fn concordance(
+    out: &mut dyn io::Write,
+    report: &crate::compare::kwic::Concordance,
+) -> io::Result<()> {
+    writeln!(out, "# Concordance: `{}`\n", report.query.replace('`', "'"))?;
+    writeln!(out, "| statement | date | occurrences | forms |")?;
+    writeln!(out, "|---|---|---:|---|")?;
+    for row in report
+        .statements
+        .iter()
+        .chain(report.absent.iter().flatten())
+    {
+        let forms: Vec<String> = row
+            .forms
+            .iter()
+            .map(|f| format!("{} ×{}", escape(&f.form), f.count))
+            .collect();
+        writeln!(
+            out,
+            "| {} (`{}`) | {} | {} | {} |",
+            escape(&row.title),
+            row.doc,
+            row.date.as_deref().unwrap_or("undated"),
+            row.occurrences,
+            if forms.is_empty() {
+                "absent".to_string()
+            } else {
+                forms.join(", ")
+            }
+        )?;
+    }
+    writeln!(out, "\n| citation | left | match | right |")?;
+    writeln!(out, "|---|---:|:---:|---|")?;
+    for line in &report.lines {
+        writeln!(
+            out,
+            "| `{}` | {} | **{}** | {} |",
+            line.citation,
+            escape(&line.left),
+            escape(&line.keyword),
+            escape(&line.right)
+        )?;
+    }
+    Ok(())
+}
+
+/// A timeline as a Markdown table.
+pub fn timeline(
+    out: &mut dyn io::Write,
+    report: &crate::compare::timeline::Timeline,
+) -> io::Result<()> {
+    writeln!(out, "# Timeline: `{}`\n", report.query.replace('`', "'"))?;
+    writeln!(
+        out,
+        "| bucket | per 10,000 words | occurrences | passages | statements | words | first | last |"
+    )?;
+    writeln!(out, "|---|---:|---:|---:|---:|---:|---|---|")?;
+    for bucket in report.buckets.iter().chain(std::iter::once(&report.total)) {
+        let year = |y: Option<i16>| y.map(|y| y.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "| {} | {:.2} | {} | {} | {} | {} | {} | {} |",
+            escape(&bucket.key),
+            bucket.rate,
+            bucket.occurrences,
+            bucket.passages,
+            bucket.statements,
+            bucket.words,
+            year(bucket.first_year),
+            year(bucket.last_year)
+        )?;
+    }
+    Ok(())
+}
+
+/// Reuse findings: each shared text as a block quote, then where it appears.
+pub fn reuse(out: &mut dyn io::Write, report: &crate::compare::ReuseReport) -> io::Result<()> {
+    writeln!(
+        out,
+        "# Shared passages of {} words or more\n",
+        report.min_words
+    )?;
+    for (index, finding) in report.findings.iter().enumerate() {
+        writeln!(
+            out,
+            "## {}. {} words in {}\n",
+            index + 1,
+            finding.words,
+            plural(finding.statements as u64, "statement", "statements")
+        )?;
+        writeln!(out, "> {}\n", escape(&finding.text))?;
+        for place in &finding.places {
+            writeln!(
+                out,
+                "- {} `{}`, {}: {}{}",
+                place.role,
+                place.citation,
+                place.date.as_deref().unwrap_or("undated"),
+                escape(&place.title),
+                if place.words < finding.words {
+                    format!(" ({} words)", place.words)
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// The statements as a table.
 pub fn statements(out: &mut dyn io::Write, statements: &[Statement]) -> io::Result<()> {
     writeln!(out, "| id | date | type | title | signatories |")?;

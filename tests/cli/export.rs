@@ -502,3 +502,55 @@ fn pandoc_cites_the_exported_statements_and_quotations() {
         );
     }
 }
+
+/// Rows of the Markdown tables in `report`, as a GFM parser reads them.
+fn markdown_table_rows(report: &str) -> Vec<Vec<String>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut rows = Vec::new();
+    let (mut row, mut cell, mut in_cell) = (Vec::new(), String::new(), false);
+    for event in Parser::new_ext(report, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableCell) => in_cell = true,
+            Event::End(TagEnd::TableCell) => {
+                row.push(std::mem::take(&mut cell));
+                in_cell = false;
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => rows.push(std::mem::take(&mut row)),
+            Event::Text(text) | Event::Code(text) if in_cell => cell.push_str(&text),
+            _ => {}
+        }
+    }
+    rows
+}
+
+#[test]
+fn comparison_reports_in_markdown_parse_back() {
+    let verbatim = compare_corpus();
+    let kwic = verbatim
+        .run(&["compare", "\"lawful access\"", "--format", "md"])
+        .expect_code(0);
+    let rows = markdown_table_rows(&kwic.stdout);
+    // Header and 5 statements, then header and 8 occurrences.
+    assert_eq!(rows.len(), 1 + 5 + 1 + 8, "{}", kwic.stdout);
+    assert_eq!(
+        rows[7],
+        [
+            "2015-london-joint-statement#3",
+            "believe that a clear legal framework for",
+            "lawful access",
+            "to communications data will strengthen"
+        ]
+    );
+
+    let timeline = verbatim
+        .run(&["timeline", "\"lawful access\"", "--format", "md"])
+        .expect_code(0);
+    let rows = markdown_table_rows(&timeline.stdout);
+    assert_eq!(
+        rows.last().unwrap(),
+        &["total", "93.90", "8", "7", "5", "852", "2015", "2023"]
+    );
+
+    let reuse = verbatim.run(&["reuse", "--format", "md"]).expect_code(0);
+    assert!(reuse.stdout.contains("## 2. 12 words in 2 statements\n\n> respond promptly to a properly authorised warrant issued by an independent authority\n"), "{}", reuse.stdout);
+}
