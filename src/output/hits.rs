@@ -84,7 +84,7 @@ pub fn search_stream(
             for hit in run {
                 let hit = hit?;
                 let line = match &options.fields {
-                    None => serde_json::to_value(Versioned {
+                    None => serde_json::to_value(super::json::Versioned {
                         schema: crate::search::RECORD_SCHEMA,
                         record: &hit,
                     }),
@@ -143,14 +143,6 @@ pub fn search_stream(
         }
     }
     Ok(())
-}
-
-/// A record with the version of its shape, for JSON Lines, where no header carries it.
-#[derive(serde::Serialize)]
-struct Versioned<'a, T: serde::Serialize> {
-    schema: u32,
-    #[serde(flatten)]
-    record: &'a T,
 }
 
 /// The chosen keys of a JSON object, in the order given.

@@ -221,7 +221,10 @@ pub fn statements(
 ) -> io::Result<()> {
     match options.format {
         Format::Text => text::statements(out, statements),
-        Format::Json => json::document(out, &statements),
+        Format::Json => json::document(
+            out,
+            &serde_json::json!({ "schema": crate::search::RECORD_SCHEMA, "statements": statements }),
+        ),
         Format::Jsonl => json::lines(out, statements),
         Format::Csv | Format::Tsv => statements_csv(out, statements, options.sheet()),
         Format::Md => markdown::statements(out, statements),

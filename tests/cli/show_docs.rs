@@ -525,7 +525,10 @@ fn docs_json_reads_front_matter_aliases() {
         .run(&["docs", "--format", "json"])
         .expect_code(0)
         .json();
-    let statements = statements.as_array().expect("an array of statements");
+    assert_eq!(statements["schema"], 1);
+    let statements = statements["statements"]
+        .as_array()
+        .expect("an array of statements");
     let by_id = |id: &str| {
         statements
             .iter()
@@ -566,7 +569,7 @@ fn docs_json_keeps_an_unknown_front_matter_field_under_extra() {
         .run(&["docs", "--format", "json"])
         .expect_code(0)
         .json();
-    for statement in statements.as_array().unwrap() {
+    for statement in statements["statements"].as_array().unwrap() {
         if statement["id"] == SAFE_NET {
             assert_eq!(statement["extra"], json!({"campaign": "Safe Net 2019"}));
         } else {
