@@ -19,7 +19,7 @@ use crate::compare::timeline::{TimelineRequest, timeline};
 use crate::corpus::{Citation, Statement};
 use crate::error::Error;
 use crate::index::{CorpusIndex, IngestReport, Locations, ingest};
-use crate::output::{self, Destination, DiffReport, Options, plural};
+use crate::output::{self, Destination, DiffReport, Format, Options, plural};
 use crate::query::Filters;
 use crate::search::{PassageRecord, SearchRequest, start};
 
@@ -92,14 +92,16 @@ fn report_skipped(report: &IngestReport) {
     }
 }
 
-/// The writer options of a command without selectable fields.
+/// The writer options a command line asks for.
 fn output_options(output: &OutputArgs) -> Result<Options> {
-    if output.fields.is_some() {
-        bail!("--fields applies to `search` only");
+    if output.fields.is_some()
+        && !matches!(output.format, Format::Csv | Format::Tsv | Format::Jsonl)
+    {
+        bail!("--fields selects the columns of --format csv, tsv or jsonl");
     }
     Ok(Options {
         format: output.format,
-        fields: None,
+        fields: output.fields.clone(),
         csv_raw: output.csv_raw,
         full: false,
     })
@@ -131,20 +133,22 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
         sort: args.sort,
         context: args.context,
     };
-    let options = Options {
-        format: args.output.format,
-        fields: args.output.fields.clone(),
-        csv_raw: args.output.csv_raw,
-        full: args.full,
-    };
-    if let Some(fields) = &options.fields {
-        output::check_fields(fields, &output::HIT_FIELDS)
-            .map_err(|message| anyhow::anyhow!("--fields: {message}"))?;
-        if matches!(
-            options.format,
-            output::Format::Text | output::Format::Json | output::Format::Md
-        ) {
-            bail!("--fields selects the columns of --format csv, tsv or jsonl");
+    let mut options = output_options(&args.output)?;
+    options.full = args.full;
+    if let Some(fields) = &options.fields
+        && options.format == Format::Jsonl
+    {
+        // Hits stream, so names are checked before the first is written.
+        let known: Vec<&str> = output::HIT_FIELDS
+            .iter()
+            .copied()
+            .chain(["before", "after", "schema"])
+            .collect();
+        if let Some(field) = fields.iter().find(|field| !known.contains(&field.as_str())) {
+            bail!(
+                "--fields: unknown field `{field}` (fields: {})",
+                output::HIT_FIELDS.join(", ")
+            );
         }
     }
     let mut run = start(&index, &request)?;

@@ -20,7 +20,7 @@ pub fn concordance(
     match options.format {
         Format::Text => concordance_text(out, report),
         Format::Json => json::document(out, report),
-        Format::Jsonl => json::lines(out, &report.lines),
+        Format::Jsonl => json::lines_with(out, &report.lines, options.fields.as_deref()),
         Format::Csv | Format::Tsv => {
             let header = [
                 "citation", "doc", "n", "date", "section", "left", "match", "right", "start", "end",
@@ -122,7 +122,7 @@ pub fn timeline(out: &mut dyn WriteColor, report: &Timeline, options: &Options) 
     match options.format {
         Format::Text => timeline_text(out, report),
         Format::Json => json::document(out, report),
-        Format::Jsonl => json::lines(out, &report.buckets),
+        Format::Jsonl => json::lines_with(out, &report.buckets, options.fields.as_deref()),
         Format::Csv | Format::Tsv => {
             let header = [
                 "bucket",
@@ -233,7 +233,7 @@ pub fn reuse(out: &mut dyn WriteColor, report: &ReuseReport, options: &Options) 
     match options.format {
         Format::Text => reuse_text(out, report),
         Format::Json => json::document(out, report),
-        Format::Jsonl => json::lines(out, &report.findings),
+        Format::Jsonl => json::lines_with(out, &report.findings, options.fields.as_deref()),
         Format::Csv | Format::Tsv => {
             let header = [
                 "finding",
@@ -378,8 +378,12 @@ pub fn diff(out: &mut dyn WriteColor, report: &DiffReport, options: &Options) ->
     match (report, options.format) {
         (DiffReport::Passages(diff), Format::Json) => json::document(out, diff),
         (DiffReport::Statements(diff), Format::Json) => json::document(out, diff),
-        (DiffReport::Passages(diff), Format::Jsonl) => json::lines(out, &diff.ops),
-        (DiffReport::Statements(diff), Format::Jsonl) => json::lines(out, &diff.rows),
+        (DiffReport::Passages(diff), Format::Jsonl) => {
+            json::lines_with(out, &diff.ops, options.fields.as_deref())
+        }
+        (DiffReport::Statements(diff), Format::Jsonl) => {
+            json::lines_with(out, &diff.rows, options.fields.as_deref())
+        }
         (DiffReport::Passages(diff), Format::Text) => {
             styled(out, &citation_spec(), &diff.a.citation)?;
             write!(out, " → ")?;
@@ -619,7 +623,7 @@ pub fn similar(
             Ok(())
         }
         Format::Json => json::document(out, report),
-        Format::Jsonl => json::lines(out, &report.hits),
+        Format::Jsonl => json::lines_with(out, &report.hits, options.fields.as_deref()),
         Format::Csv | Format::Tsv => {
             let mut header: Vec<&str> = super::PASSAGE_COLUMNS.to_vec();
             header.push("similarity");

@@ -5,27 +5,50 @@ use std::io;
 
 /// How a table is written.
 #[derive(Debug, Clone, Copy)]
-pub struct Sheet {
+pub struct Sheet<'a> {
     pub delimiter: u8,
     /// Leave formula-like cells as they are (`--csv-raw`).
     pub raw: bool,
+    /// The columns to write, in this order (`--fields`); all when `None`.
+    pub fields: Option<&'a [String]>,
 }
 
 /// A table written row by row, so that exports stream.
 pub struct Table<'a> {
     writer: csv::Writer<&'a mut dyn io::Write>,
     raw: bool,
+    /// Which of the caller's cells to write, when `--fields` chose some.
+    columns: Option<Vec<usize>>,
 }
 
 impl<'a> Table<'a> {
     pub fn new(out: &'a mut dyn io::Write, sheet: Sheet, header: &[&str]) -> io::Result<Table<'a>> {
+        let columns = match sheet.fields {
+            Some(fields) => Some(
+                fields
+                    .iter()
+                    .map(|field| {
+                        header
+                            .iter()
+                            .position(|name| name == field)
+                            .ok_or_else(|| unknown_field(field, header))
+                    })
+                    .collect::<io::Result<Vec<usize>>>()?,
+            ),
+            None => None,
+        };
         let mut writer = csv::WriterBuilder::new()
             .delimiter(sheet.delimiter)
             .from_writer(out);
-        writer.write_record(header).map_err(into_io)?;
+        match &columns {
+            Some(columns) => writer.write_record(columns.iter().map(|&i| header[i])),
+            None => writer.write_record(header),
+        }
+        .map_err(into_io)?;
         Ok(Table {
             writer,
             raw: sheet.raw,
+            columns,
         })
     }
 
@@ -35,7 +58,7 @@ impl<'a> Table<'a> {
         I::Item: AsRef<str>,
     {
         let raw = self.raw;
-        let cells: Vec<String> = cells
+        let mut cells: Vec<String> = cells
             .into_iter()
             .map(|cell| {
                 if raw {
@@ -45,6 +68,12 @@ impl<'a> Table<'a> {
                 }
             })
             .collect();
+        if let Some(columns) = &self.columns {
+            cells = columns
+                .iter()
+                .map(|&i| std::mem::take(&mut cells[i]))
+                .collect();
+        }
         self.writer.write_record(&cells).map_err(into_io)
     }
 
@@ -71,6 +100,17 @@ where
     table.finish()
 }
 
+/// The error for a `--fields` name a record does not have.
+pub fn unknown_field(field: &str, known: &[&str]) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "--fields: unknown field `{field}` (fields: {})",
+            known.join(", ")
+        ),
+    )
+}
+
 /// A leading apostrophe keeps `=`, `+`, `-`, `@`, tab and carriage return from starting a
 /// formula when the file is opened in a spreadsheet.
 pub fn neutralise(cell: &str) -> String {
@@ -92,9 +132,31 @@ fn into_io(err: csv::Error) -> io::Error {
 mod tests {
     use super::*;
 
+    #[test]
+    fn fields_choose_and_order_columns() {
+        let mut out = Vec::new();
+        let fields = vec!["b".to_string(), "a".to_string()];
+        let sheet = Sheet {
+            delimiter: b',',
+            raw: false,
+            fields: Some(&fields),
+        };
+        table(&mut out, sheet, &["a", "b", "c"], [["1", "2", "3"]]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "b,a\n2,1\n");
+        let wrong = vec!["d".to_string()];
+        let sheet = Sheet {
+            delimiter: b',',
+            raw: false,
+            fields: Some(&wrong),
+        };
+        let err = table(&mut Vec::new(), sheet, &["a"], [["1"]]).unwrap_err();
+        assert_eq!(err.to_string(), "--fields: unknown field `d` (fields: a)");
+    }
+
     const CSV: Sheet = Sheet {
         delimiter: b',',
         raw: false,
+        fields: None,
     };
 
     #[test]
@@ -121,6 +183,7 @@ mod tests {
             Sheet {
                 delimiter: b'\t',
                 raw: true,
+                fields: None,
             },
             &["a", "b"],
             [["=1", "x y"]],

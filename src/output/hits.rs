@@ -33,19 +33,6 @@ pub const HIT_FIELDS: [&str; 20] = [
     "links",
 ];
 
-/// Checks `--fields` against the fields a record has.
-pub fn check_fields(fields: &[String], known: &[&str]) -> std::result::Result<(), String> {
-    for field in fields {
-        if !known.contains(&field.as_str()) {
-            return Err(format!(
-                "unknown field `{field}` (fields: {})",
-                known.join(", ")
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// One hit field as a cell.
 fn cell(hit: &Hit, field: &str) -> String {
     match field {
@@ -69,10 +56,6 @@ pub fn search_stream(
     run: &mut SearchRun<'_>,
     options: &Options,
 ) -> Result<()> {
-    let fields: Vec<String> = match &options.fields {
-        Some(fields) => fields.clone(),
-        None => HIT_FIELDS.iter().map(|f| f.to_string()).collect(),
-    };
     match options.format {
         Format::Text => {
             let style = super::TextStyle { full: options.full };
@@ -88,7 +71,9 @@ pub fn search_stream(
                         schema: crate::search::RECORD_SCHEMA,
                         record: &hit,
                     }),
-                    Some(fields) => serde_json::to_value(&hit).map(|value| pick(value, fields)),
+                    Some(fields) => {
+                        serde_json::to_value(&hit).map(|value| super::json::pick(value, fields))
+                    }
                 }
                 .map_err(io::Error::from)?;
                 serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
@@ -96,12 +81,10 @@ pub fn search_stream(
             }
         }
         Format::Csv | Format::Tsv => {
-            let header: Vec<&str> = fields.iter().map(String::as_str).collect();
-            let sheet = options.sheet();
-            let mut table = Table::new(out, sheet, &header)?;
+            let mut table = Table::new(out, options.sheet(), &HIT_FIELDS)?;
             for hit in run {
                 let hit = hit?;
-                table.row(fields.iter().map(|field| cell(&hit, field)))?;
+                table.row(HIT_FIELDS.iter().map(|field| cell(&hit, field)))?;
             }
             table.finish()?;
         }
@@ -143,18 +126,4 @@ pub fn search_stream(
         }
     }
     Ok(())
-}
-
-/// The chosen keys of a JSON object, in the order given.
-fn pick(value: serde_json::Value, fields: &[String]) -> serde_json::Value {
-    let serde_json::Value::Object(mut map) = value else {
-        return value;
-    };
-    let mut picked = serde_json::Map::new();
-    for field in fields {
-        if let Some(value) = map.remove(field) {
-            picked.insert(field.clone(), value);
-        }
-    }
-    serde_json::Value::Object(picked)
 }

@@ -11,7 +11,7 @@ mod markdown;
 mod svg;
 mod text;
 
-pub use hits::{HIT_FIELDS, check_fields, search_stream};
+pub use hits::{HIT_FIELDS, search_stream};
 
 pub use compare::{DiffReport, concordance, diff, reuse, similar, timeline};
 pub use svg::timeline_svg;
@@ -175,7 +175,7 @@ impl Options {
     }
 
     /// The table style of a CSV or TSV format.
-    fn sheet(&self) -> Sheet {
+    fn sheet(&self) -> Sheet<'_> {
         Sheet {
             delimiter: if self.format == Format::Tsv {
                 b'\t'
@@ -183,6 +183,7 @@ impl Options {
                 b','
             },
             raw: self.csv_raw,
+            fields: self.fields.as_deref(),
         }
     }
 }
@@ -200,7 +201,7 @@ pub fn passages(
             out,
             &serde_json::json!({ "statement": statement, "passages": records }),
         ),
-        Format::Jsonl => json::lines(out, records),
+        Format::Jsonl => json::lines_with(out, records, options.fields.as_deref()),
         Format::Csv | Format::Tsv => self::csv::table(
             out,
             options.sheet(),
@@ -225,7 +226,7 @@ pub fn statements(
             out,
             &serde_json::json!({ "schema": crate::search::RECORD_SCHEMA, "statements": statements }),
         ),
-        Format::Jsonl => json::lines(out, statements),
+        Format::Jsonl => json::lines_with(out, statements, options.fields.as_deref()),
         Format::Csv | Format::Tsv => statements_csv(out, statements, options.sheet()),
         Format::Md => markdown::statements(out, statements),
         Format::CslJson | Format::Bibtex | Format::Ris => match options.format.citation() {

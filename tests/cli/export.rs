@@ -554,3 +554,46 @@ fn comparison_reports_in_markdown_parse_back() {
     let reuse = verbatim.run(&["reuse", "--format", "md"]).expect_code(0);
     assert!(reuse.stdout.contains("## 2. 12 words in 2 statements\n\n> respond promptly to a properly authorised warrant issued by an independent authority\n"), "{}", reuse.stdout);
 }
+
+#[test]
+fn fields_work_for_every_command_with_a_table() {
+    let verbatim = compare_corpus();
+    let docs = verbatim
+        .run(&[
+            "docs", "--format", "tsv", "--fields", "date,id", "--year", "..2017",
+        ])
+        .expect_code(0);
+    assert_eq!(
+        docs.stdout,
+        "date\tid\n2015-03-18\t2015-london-joint-statement\n2017-07-06\t2017-sydney-declaration\n"
+    );
+    let buckets = verbatim
+        .run(&[
+            "timeline",
+            "\"lawful access\"",
+            "--year",
+            "2018",
+            "--format",
+            "jsonl",
+            "--fields",
+            "key,occurrences",
+        ])
+        .expect_code(0);
+    assert_eq!(buckets.stdout, "{\"key\":\"2018\",\"occurrences\":3}\n");
+    let wrong = verbatim.run(&[
+        "compare",
+        "\"lawful access\"",
+        "--format",
+        "csv",
+        "--fields",
+        "citation,matchx",
+    ]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("--fields: unknown field `matchx` (fields: citation, doc, n"),
+        "{}",
+        wrong.stderr
+    );
+}
