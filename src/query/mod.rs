@@ -134,11 +134,7 @@ impl Filters {
             clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         if !self.docs.is_empty() {
-            let terms = self
-                .docs
-                .iter()
-                .map(|id| Term::from_field_text(fields.doc, id));
-            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            clauses.push((Occur::Must, one_of(fields.doc, &self.docs)));
         }
         if let Some(years) = &self.years {
             clauses.push((Occur::Must, years.query(fields.year)));
@@ -165,20 +161,26 @@ impl Filters {
             if ids.is_empty() {
                 return Ok(Some(Box::new(EmptyQuery)));
             }
-            let terms = ids.iter().map(|id| Term::from_field_text(fields.doc, id));
-            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            clauses.push((Occur::Must, one_of(fields.doc, ids.iter())));
         } else if !self.docs.is_empty() {
-            let terms = self
-                .docs
-                .iter()
-                .map(|id| Term::from_field_text(fields.doc, id));
-            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            clauses.push((Occur::Must, one_of(fields.doc, &self.docs)));
         }
         if let Some(years) = &self.years {
             clauses.push((Occur::Must, years.query(fields.year)));
         }
         Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
     }
+}
+
+/// Records whose `field` holds any of `values`, such as the passages of a set of statements.
+pub(crate) fn one_of<'a>(
+    field: Field,
+    values: impl IntoIterator<Item = &'a String>,
+) -> Box<dyn Query> {
+    let terms = values
+        .into_iter()
+        .map(|value| Term::from_field_text(field, value));
+    Box::new(TermSetQuery::new(terms))
 }
 
 /// A signatory filter: the words of `name` in a row within one name, role or country, or the

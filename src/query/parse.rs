@@ -6,7 +6,7 @@ use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TantivyOccur,
-    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
@@ -14,7 +14,7 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::signatory_query;
+use super::{one_of, signatory_query};
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
 use crate::index::schema::{exact_analyzer, keyword_analyzer, stemmed_analyzer};
@@ -405,9 +405,8 @@ impl Builder<'_> {
                 if ids.is_empty() {
                     return Ok(Some(Box::new(EmptyQuery)));
                 }
-                let terms = ids.iter().map(|id| Term::from_field_text(fields.doc, id));
                 Ok(Some(Box::new(ConstScoreQuery::new(
-                    Box::new(TermSetQuery::new(terms)),
+                    one_of(fields.doc, ids.iter()),
                     1.0,
                 ))))
             }
