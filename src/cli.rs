@@ -76,6 +76,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// The passages of other statements most similar to a given passage.
     Similar(SimilarArgs),
+    /// The metadata the ingester reads from one file, and where each field came from.
+    Inspect(InspectArgs),
     /// Passages as NDJSON for a search cluster (OpenSearch, Elasticsearch, Quickwit), or the
     /// index mapping that mirrors verbatim's schema.
     Export(ExportArgs),
@@ -354,4 +356,14 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A statement file (Markdown, with or without front matter).
+    pub file: PathBuf,
+
+    /// text or json.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }

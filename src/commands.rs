@@ -8,7 +8,7 @@ use termcolor::ColorChoice;
 use crate::Outcome;
 use crate::cli::{
     Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, ExportArgs, ExportFormat, FilterArgs,
-    IngestArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs, SimilarArgs,
+    IngestArgs, InspectArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs, SimilarArgs,
     TimelineArgs,
 };
 use crate::compare::diff::{passage_diff, statement_diff};
@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Diff(args) => diff_command(&locations, args, color),
         Command::Similar(args) => similar_command(&locations, args, color),
         Command::Export(args) => export_command(&locations, args),
+        Command::Inspect(args) => inspect_command(args),
     }
 }
 
@@ -527,4 +528,26 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
     destination.finish()?;
     eprintln!("{}", plural(written, "passage", "passages"));
     Ok(found(written > 0))
+}
+
+fn inspect_command(args: InspectArgs) -> Result<Outcome> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let id = args
+        .file
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = crate::corpus::CorpusFile {
+        id,
+        abs_path: args.file.clone(),
+        rel_path: args.file.display().to_string(),
+        size: bytes.len() as u64,
+        mtime_ns: 0,
+    };
+    let parsed = crate::corpus::parse_statement(&file, &crate::corpus::decode_source(&bytes))?;
+    let mut out = termcolor::BufferedStandardStream::stdout(ColorChoice::Never);
+    output::inspection(&mut out, &parsed, args.format)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(Outcome::Found)
 }

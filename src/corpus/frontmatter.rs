@@ -63,6 +63,8 @@ pub struct FrontMatter {
     pub source: Option<String>,
     pub topics: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The file line of each field read, by its canonical name (`date` for `published`).
+    pub lines: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl FrontMatter {
@@ -109,6 +111,19 @@ impl FrontMatter {
                     ),
                 )
             };
+            let canonical = match key.as_str() {
+                "date" | "published" | "issued" | "year" => Some("date"),
+                "source" | "source_url" | "url" => Some("source"),
+                "title" => Some("title"),
+                "issuer" => Some("issuer"),
+                "type" => Some("type"),
+                "signatories" => Some("signatories"),
+                "topics" => Some("topics"),
+                _ => None,
+            };
+            if let Some(name) = canonical {
+                front.lines.entry(name).or_insert(line);
+            }
             match key.as_str() {
                 "title" => {
                     front.title = Some(clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?))

@@ -2,6 +2,7 @@
 
 mod discover;
 mod frontmatter;
+mod infer;
 mod markdown;
 mod text;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use discover::{CorpusFile, discover};
 pub use frontmatter::{FrontMatter, split_front_matter};
+pub use infer::{Inferred, infer};
 pub use markdown::passages;
 pub use text::{clean_inline, word_count};
 
@@ -252,6 +254,20 @@ impl fmt::Display for Citation {
     }
 }
 
+/// Where a field's value came from, so that `inspect` can say why a statement reads as it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum Provenance {
+    FrontMatter {
+        line: usize,
+    },
+    Inferred {
+        line: usize,
+    },
+    /// Nothing said it: the file stem stands in for a title.
+    Default,
+}
+
 /// A statement read from disk: its metadata and its passages.
 #[derive(Debug, Clone)]
 pub struct ParsedStatement {
@@ -259,6 +275,15 @@ pub struct ParsedStatement {
     pub passages: Vec<Passage>,
     /// Heading texts, which set sections rather than forming passages.
     pub headings: Vec<String>,
+    /// Where the title, date and signatories came from; one entry per signatory.
+    pub provenance: StatementProvenance,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementProvenance {
+    pub title: Provenance,
+    pub date: Option<Provenance>,
+    pub signatories: Vec<Provenance>,
 }
 
 /// Reads one corpus file into a statement and its passages.
@@ -282,16 +307,68 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
         Some(yaml) => FrontMatter::parse(yaml, split.yaml_line, &file.abs_path)?,
         None => FrontMatter::default(),
     };
-    let title = front.title.clone().unwrap_or_else(|| file.id.clone());
+    // Front matter wins field by field; the body fills in what it leaves out.
+    let needs_inference =
+        front.title.is_none() || front.date.is_none() || front.signatories.is_empty();
+    let inferred = if needs_inference {
+        infer(split.body, &|text| country::alpha2(text).is_some())
+    } else {
+        Inferred::default()
+    };
+    let file_line = |body_line: usize| split.body_line + body_line - 1;
+    let front_line = |name: &str| Provenance::FrontMatter {
+        line: front.lines.get(name).copied().unwrap_or(1),
+    };
+    let (title, title_from) = match (&front.title, &inferred.title) {
+        (Some(title), _) => (title.clone(), front_line("title")),
+        (None, Some((title, line))) => (
+            title.clone(),
+            Provenance::Inferred {
+                line: file_line(*line),
+            },
+        ),
+        (None, None) => (file.id.clone(), Provenance::Default),
+    };
+    let (date, date_from) = match (front.date, &inferred.date) {
+        (Some(date), _) => (Some(date), Some(front_line("date"))),
+        (None, Some((date, line))) => (
+            Some(*date),
+            Some(Provenance::Inferred {
+                line: file_line(*line),
+            }),
+        ),
+        (None, None) => (None, None),
+    };
+    let (signatories, signatories_from): (Vec<Signatory>, Vec<Provenance>) =
+        if front.signatories.is_empty() {
+            inferred
+                .signatories
+                .iter()
+                .map(|(signatory, line)| {
+                    (
+                        signatory.clone(),
+                        Provenance::Inferred {
+                            line: file_line(*line),
+                        },
+                    )
+                })
+                .unzip()
+        } else {
+            let from = front_line("signatories");
+            (
+                front.signatories.clone(),
+                vec![from; front.signatories.len()],
+            )
+        };
     let parsed = passages(split.body, split.body_line, &title);
     let statement = Statement {
         id: file.id.clone(),
         path: file.rel_path.clone(),
         title,
-        date: front.date,
+        date,
         issuer: front.issuer,
         kind: front.kind,
-        signatories: front.signatories,
+        signatories,
         source: front.source,
         topics: front.topics,
         extra: front.extra,
@@ -306,6 +383,11 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
         statement,
         passages: parsed.passages,
         headings: parsed.headings,
+        provenance: StatementProvenance {
+            title: title_from,
+            date: date_from,
+            signatories: signatories_from,
+        },
     })
 }
 

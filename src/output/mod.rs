@@ -384,3 +384,72 @@ fn statements_csv(
     });
     self::csv::table(out, sheet, &header, rows)
 }
+
+/// What `inspect` prints: each field with where it came from.
+pub fn inspection(
+    out: &mut dyn WriteColor,
+    parsed: &crate::corpus::ParsedStatement,
+    format: Format,
+) -> io::Result<()> {
+    use crate::corpus::Provenance;
+    let statement = &parsed.statement;
+    let from = |provenance: &Provenance| match provenance {
+        Provenance::FrontMatter { line } => format!("front matter, line {line}"),
+        Provenance::Inferred { line } => format!("inferred from line {line}"),
+        Provenance::Default => "file name".to_string(),
+    };
+    match format {
+        Format::Text => {
+            writeln!(out, "id           {}", statement.id)?;
+            writeln!(
+                out,
+                "title        {}   ({})",
+                statement.title,
+                from(&parsed.provenance.title)
+            )?;
+            match (&statement.date, &parsed.provenance.date) {
+                (Some(date), Some(provenance)) => {
+                    writeln!(out, "date         {date}   ({})", from(provenance))?
+                }
+                _ => writeln!(out, "date         none")?,
+            }
+            for (label, value) in [
+                ("issuer", &statement.issuer),
+                ("type", &statement.kind),
+                ("source", &statement.source),
+            ] {
+                writeln!(out, "{label:<12} {}", value.as_deref().unwrap_or("none"))?;
+            }
+            writeln!(out, "signatories  {}", statement.signatories.len())?;
+            for (signatory, provenance) in statement
+                .signatories
+                .iter()
+                .zip(&parsed.provenance.signatories)
+            {
+                let parts: Vec<&str> = [
+                    signatory.name.as_deref(),
+                    signatory.role.as_deref(),
+                    signatory.country.as_deref(),
+                ]
+                .into_iter()
+                .map(|part| part.unwrap_or("-"))
+                .collect();
+                writeln!(out, "  {}   ({})", parts.join(" | "), from(provenance))?;
+            }
+            writeln!(
+                out,
+                "passages     {} ({} words)",
+                statement.passages, statement.words
+            )
+        }
+        Format::Json => json::document(
+            out,
+            &serde_json::json!({
+                "schema": crate::search::RECORD_SCHEMA,
+                "statement": statement,
+                "provenance": parsed.provenance,
+            }),
+        ),
+        other => Err(unsupported(other, "inspect")),
+    }
+}

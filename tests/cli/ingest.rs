@@ -391,3 +391,68 @@ fn an_index_of_another_schema_version_is_rebuilt_beside_the_old_one_with_a_notic
     assert!(leftovers.is_empty(), "{leftovers:?}");
     verbatim.run(&["ingest"]).expect_code(0);
 }
+
+#[test]
+fn a_statement_without_front_matter_gets_its_metadata_from_the_text() {
+    // The seed as received: the shipped statement's body without its front matter.
+    let source = fs::read_to_string(crate::support::repo_path(
+        "corpus/2020-10-11-international-statement-e2ee-public-safety.md",
+    ))
+    .unwrap();
+    let body = source.splitn(3, "---\n").nth(2).unwrap();
+    let corpus = tempfile::tempdir().unwrap();
+    let file = corpus.path().join("000_fd0353da663b1a7e.txt");
+    fs::write(&file, body).unwrap();
+
+    let verbatim = Verbatim::new(corpus.path());
+    let docs = verbatim
+        .run(&["docs", "--format", "jsonl"])
+        .expect_code(0)
+        .records();
+    assert_eq!(
+        docs[0]["title"],
+        "International Statement: End-To-End Encryption and Public Safety"
+    );
+    assert_eq!(docs[0]["date"], "2020-10-11");
+    let signatories: Vec<String> = docs[0]["signatories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            ["name", "role", "country"]
+                .iter()
+                .map(|k| s[*k].as_str().unwrap_or("-"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect();
+    assert_eq!(
+        signatories,
+        [
+            "Priti Patel | Secretary of State for the Home Department | United Kingdom",
+            "William P. Barr | Attorney General | United States",
+            "Peter Dutton | Minister for Home Affairs | Australia",
+            "Andrew Little | Minister of Justice, Minister Responsible for the GCSB, Minister Responsible for the NZSIS | -",
+            "Bill Blair | Minister of Public Safety and Emergency Preparedness | -",
+            "- | - | India",
+            "- | - | Japan",
+        ]
+    );
+    // The filters work on inferred signatories as on declared ones.
+    verbatim
+        .run(&["search", "\"lawful access\"", "-s", "Barr", "-s", "uk"])
+        .expect_code(0);
+
+    let inspect = verbatim
+        .run(&["inspect", file.to_str().unwrap()])
+        .expect_code(0);
+    assert!(inspect.stdout.contains("title        International Statement: End-To-End Encryption and Public Safety   (inferred from line 6)\n"), "{}", inspect.stdout);
+    assert!(
+        inspect
+            .stdout
+            .contains("date         2020-10-11   (inferred from line 4)\n"),
+        "{}",
+        inspect.stdout
+    );
+    assert!(inspect.stdout.contains("  Priti Patel | Secretary of State for the Home Department | United Kingdom   (inferred from line 41)\n"), "{}", inspect.stdout);
+}
