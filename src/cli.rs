@@ -66,6 +66,8 @@ pub enum Command {
     Show(ShowArgs),
     /// List the statements, one line each: id, date, type, title, number of signatories.
     Docs(DocsArgs),
+    /// Every signatory: roles, country, number of statements, first and last year.
+    Signatories(SignatoriesArgs),
     /// A concordance: every occurrence of a query, key word in context, statement by statement.
     Compare(CompareArgs),
     /// A query over time (or by signatory or type): occurrences and rate per 10,000 words.
@@ -366,4 +368,13 @@ pub struct InspectArgs {
     /// text or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SignatoriesArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -8,8 +8,8 @@ use termcolor::ColorChoice;
 use crate::Outcome;
 use crate::cli::{
     Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, ExportArgs, ExportFormat, FilterArgs,
-    IngestArgs, InspectArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs, SimilarArgs,
-    TimelineArgs,
+    IngestArgs, InspectArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs,
+    SignatoriesArgs, SimilarArgs, TimelineArgs,
 };
 use crate::compare::diff::{passage_diff, statement_diff};
 use crate::compare::kwic::{KwicRequest, concordance};
@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Ingest(args) => ingest_command(&locations, args),
         Command::Show(args) => show_command(&locations, args, color),
         Command::Docs(args) => docs_command(&locations, args, color),
+        Command::Signatories(args) => signatories_command(&locations, args, color),
         Command::Compare(args) => compare_command(&locations, args, color),
         Command::Timeline(args) => timeline_command(&locations, args, color),
         Command::Reuse(args) => reuse_command(&locations, args, color),
@@ -550,4 +551,20 @@ fn inspect_command(args: InspectArgs) -> Result<Outcome> {
     output::inspection(&mut out, &parsed, args.format)?;
     std::io::Write::flush(&mut out)?;
     Ok(Outcome::Found)
+}
+
+fn signatories_command(
+    locations: &Locations,
+    args: SignatoriesArgs,
+    color: ColorChoice,
+) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
+    let index = open_index(locations)?;
+    let filters = filters(args.filters);
+    let statements = index.statements(filters.statement_query(&index))?;
+    let records = crate::signatories::signatories(&statements);
+    write_to(&args.output, color, |out| {
+        output::signatories(out, &records, &options)
+    })?;
+    Ok(found(!records.is_empty()))
 }

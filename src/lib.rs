@@ -18,6 +18,7 @@ pub mod index;
 pub mod output;
 pub mod query;
 pub mod search;
+pub mod signatories;
 pub mod snippet;
 
 use std::process::ExitCode;

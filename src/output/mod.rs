@@ -453,3 +453,103 @@ pub fn inspection(
         other => Err(unsupported(other, "inspect")),
     }
 }
+
+/// Prints the signatories (`signatories`).
+pub fn signatories(
+    out: &mut dyn WriteColor,
+    records: &[crate::signatories::SignatoryRecord],
+    options: &Options,
+) -> io::Result<()> {
+    let year = |y: Option<i16>| y.map(|y| y.to_string()).unwrap_or_default();
+    let cells = |r: &crate::signatories::SignatoryRecord| {
+        vec![
+            r.name.clone().unwrap_or_default(),
+            r.roles.join("; "),
+            r.country.clone().unwrap_or_default(),
+            r.statements.to_string(),
+            year(r.first_year),
+            year(r.last_year),
+            r.docs.join(" "),
+        ]
+    };
+    const HEADER: [&str; 7] = [
+        "name",
+        "roles",
+        "country",
+        "statements",
+        "first_year",
+        "last_year",
+        "docs",
+    ];
+    match options.format {
+        Format::Text => {
+            let width = records
+                .iter()
+                .map(|r| crate::signatories::label(r).chars().count())
+                .max()
+                .unwrap_or(0);
+            for record in records {
+                let span = match (record.first_year, record.last_year) {
+                    (Some(first), Some(last)) if first == last => format!("{first}"),
+                    (Some(first), Some(last)) => format!("{first}–{last}"),
+                    _ => "undated".to_string(),
+                };
+                let label = crate::signatories::label(record);
+                let mut details = Vec::new();
+                if record.name.is_some()
+                    && let Some(country) = &record.country
+                {
+                    details.push(country.clone());
+                }
+                if !record.roles.is_empty() {
+                    details.push(record.roles.join("; "));
+                }
+                if details.is_empty() {
+                    write!(out, "{label:<width$}  {:>3}  {span}", record.statements)?;
+                } else {
+                    write!(out, "{label:<width$}  {:>3}  {span:<9}", record.statements)?;
+                }
+                if !details.is_empty() {
+                    text::styled(
+                        out,
+                        &text::dim_spec(),
+                        &format!("  {}", details.join(" · ")),
+                    )?;
+                }
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        Format::Json => json::document(
+            out,
+            &serde_json::json!({ "schema": crate::search::RECORD_SCHEMA, "signatories": records }),
+        ),
+        Format::Jsonl => json::lines_with(out, records, options.fields.as_deref()),
+        Format::Csv | Format::Tsv => {
+            self::csv::table(out, options.sheet(), &HEADER, records.iter().map(cells))
+        }
+        Format::Md => {
+            writeln!(
+                out,
+                "| signatory | country | roles | statements | first | last |"
+            )?;
+            writeln!(out, "|---|---|---|---:|---|---|")?;
+            for record in records {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    markdown::escape(&crate::signatories::label(record)),
+                    markdown::escape(record.country.as_deref().unwrap_or("")),
+                    markdown::escape(&record.roles.join("; ")),
+                    record.statements,
+                    year(record.first_year),
+                    year(record.last_year)
+                )?;
+            }
+            Ok(())
+        }
+        Format::CslJson | Format::Bibtex | Format::Ris => {
+            Err(unsupported(options.format, "signatories"))
+        }
+    }
+}

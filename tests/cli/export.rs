@@ -597,3 +597,68 @@ fn fields_work_for_every_command_with_a_table() {
         wrong.stderr
     );
 }
+
+#[test]
+fn signatories_lists_each_signatory_with_statements_and_years() {
+    let shipped = Verbatim::shipped();
+    let run = shipped.run(&["signatories"]).expect_code(0);
+    let labels: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|line| line.split("  ").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Andrew Little",
+            "Bill Blair",
+            "India",
+            "Japan",
+            "Peter Dutton",
+            "Priti Patel",
+            "William P. Barr"
+        ]
+    );
+    assert!(run.stdout.contains("Priti Patel        1  2020       United Kingdom · Secretary of State for the Home Department\n"), "{}", run.stdout);
+
+    let verbatim = compare_corpus();
+    let csv_out = verbatim
+        .run(&[
+            "signatories",
+            "--format",
+            "csv",
+            "--fields",
+            "country,statements,first_year,last_year",
+            "-s",
+            "uk",
+        ])
+        .expect_code(0);
+    let rows: Vec<&str> = csv_out.stdout.lines().collect();
+    assert_eq!(rows[0], "country,statements,first_year,last_year");
+    // Four UK statements, each signed by a different Home Secretary, and their co-signatories.
+    assert_eq!(
+        rows.iter()
+            .filter(|row| row.starts_with("United Kingdom,1,"))
+            .count(),
+        4,
+        "{}",
+        csv_out.stdout
+    );
+    let json = verbatim
+        .run(&["signatories", "--format", "json"])
+        .expect_code(0)
+        .json();
+    let australia = json["signatories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["country"] == "Australia" && s["name"].is_null())
+        .unwrap();
+    assert_eq!(
+        (
+            australia["statements"].as_u64(),
+            australia["first_year"].as_i64()
+        ),
+        (Some(1), Some(2020))
+    );
+}
