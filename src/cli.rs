@@ -176,6 +176,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub full: bool,
 
+    /// After the hits, count them per signatory (country), year or type. Repeatable.
+    #[arg(long = "facet", value_enum, value_name = "FIELD")]
+    pub facets: Vec<crate::search::Facet>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

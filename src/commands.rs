@@ -134,7 +134,11 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
         },
         sort: args.sort,
         context: args.context,
+        facets: args.facets.clone(),
     };
+    if !request.facets.is_empty() && !matches!(args.output.format, Format::Text | Format::Json) {
+        bail!("--facet counts show with --format text or json");
+    }
     let mut options = output_options(&args.output)?;
     options.full = args.full;
     if let Some(fields) = &options.fields
@@ -480,6 +484,7 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
                 limit: None,
                 sort: crate::search::SortOrder::Date,
                 context: 0,
+                facets: Vec::new(),
             };
             let run = start(&index, &request)?;
             Box::new(run.map_while(|hit| match hit {

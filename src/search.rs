@@ -1,7 +1,7 @@
 //! Running a search: the query and filters in, hit records with exact match offsets out.
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -38,6 +38,32 @@ pub struct SearchRequest {
     pub sort: SortOrder,
     /// Neighbouring passages shown before and after each hit.
     pub context: u64,
+    /// Hit counts per value of these, after the hits.
+    pub facets: Vec<Facet>,
+}
+
+/// What hits can be counted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    /// The signing country, or the person or organisation when no country is given.
+    Signatory,
+    Year,
+    Type,
+}
+
+/// Hits per value of one facet, most first (years in order).
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCounts {
+    pub facet: Facet,
+    pub counts: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    /// Matching passages.
+    pub hits: u64,
 }
 
 /// A passage with its statement's metadata: the record every command prints.
@@ -142,6 +168,8 @@ pub struct SearchSummary {
     pub total_statements: u64,
     /// How many hits follow: the limit, or every hit.
     pub shown: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facets: Vec<FacetCounts>,
 }
 
 /// A search under way: the summary is known, hit records are built one at a time as they are
@@ -193,6 +221,7 @@ pub fn start<'a>(index: &'a CorpusIndex, request: &SearchRequest) -> Result<Sear
             total_hits,
             total_statements: statements.len() as u64,
             shown: ranked.len() as u64,
+            facets: facet_counts(index, &request.facets, &statements)?,
         },
         ranked: ranked.into_iter(),
         highlighter: Highlighter::new(&user_query),
@@ -371,17 +400,81 @@ fn context(
     Ok((before, after))
 }
 
-/// Counts every matching passage and the distinct statements they belong to, in one pass.
+/// Hits per facet value, from the per-statement counts the collector gathered: each
+/// statement's metadata is read once, never each hit.
+fn facet_counts(
+    index: &CorpusIndex,
+    facets: &[Facet],
+    per_statement: &HashMap<u64, u64>,
+) -> Result<Vec<FacetCounts>> {
+    if facets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statements = index.statements(None)?;
+    let mut result = Vec::with_capacity(facets.len());
+    for &facet in facets {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for statement in &statements {
+            let Some(&hits) = per_statement.get(&crate::index::schema::doc_hash(&statement.id))
+            else {
+                continue;
+            };
+            let values: Vec<String> = match facet {
+                Facet::Year => vec![
+                    statement
+                        .year()
+                        .map_or_else(|| "undated".to_string(), |y| y.to_string()),
+                ],
+                Facet::Type => vec![
+                    statement
+                        .kind
+                        .clone()
+                        .unwrap_or_else(|| "untyped".to_string()),
+                ],
+                Facet::Signatory => {
+                    let mut labels: Vec<String> = statement
+                        .signatories
+                        .iter()
+                        .map(|s| {
+                            s.country
+                                .clone()
+                                .or_else(|| s.name.clone())
+                                .unwrap_or_else(|| s.short())
+                        })
+                        .collect();
+                    labels.sort();
+                    labels.dedup();
+                    labels
+                }
+            };
+            for value in values {
+                *counts.entry(value).or_default() += hits;
+            }
+        }
+        let mut counts: Vec<FacetCount> = counts
+            .into_iter()
+            .map(|(value, hits)| FacetCount { value, hits })
+            .collect();
+        match facet {
+            Facet::Year => counts.sort_by(|a, b| a.value.cmp(&b.value)),
+            _ => counts.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.value.cmp(&b.value))),
+        }
+        result.push(FacetCounts { facet, counts });
+    }
+    Ok(result)
+}
+
+/// Counts every matching passage and, per statement, its matching passages, in one pass.
 struct HitStats;
 
 struct SegmentHitStats {
     doc_hash: Option<Column<u64>>,
     count: u64,
-    statements: HashSet<u64>,
+    statements: HashMap<u64, u64>,
 }
 
 impl Collector for HitStats {
-    type Fruit = (u64, HashSet<u64>);
+    type Fruit = (u64, HashMap<u64, u64>);
     type Child = SegmentHitStats;
 
     fn for_segment(
@@ -392,7 +485,7 @@ impl Collector for HitStats {
         Ok(SegmentHitStats {
             doc_hash: Some(reader.fast_fields().u64(FAST_DOC_HASH)?),
             count: 0,
-            statements: HashSet::new(),
+            statements: HashMap::new(),
         })
     }
 
@@ -402,29 +495,31 @@ impl Collector for HitStats {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<(u64, HashSet<u64>)>,
-    ) -> tantivy::Result<(u64, HashSet<u64>)> {
+        fruits: Vec<(u64, HashMap<u64, u64>)>,
+    ) -> tantivy::Result<(u64, HashMap<u64, u64>)> {
         let mut total = 0;
-        let mut statements = HashSet::new();
-        for (count, hashes) in fruits {
+        let mut statements: HashMap<u64, u64> = HashMap::new();
+        for (count, per_statement) in fruits {
             total += count;
-            statements.extend(hashes);
+            for (hash, hits) in per_statement {
+                *statements.entry(hash).or_default() += hits;
+            }
         }
         Ok((total, statements))
     }
 }
 
 impl SegmentCollector for SegmentHitStats {
-    type Fruit = (u64, HashSet<u64>);
+    type Fruit = (u64, HashMap<u64, u64>);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.count += 1;
         if let Some(hash) = self.doc_hash.as_ref().and_then(|column| column.first(doc)) {
-            self.statements.insert(hash);
+            *self.statements.entry(hash).or_default() += 1;
         }
     }
 
-    fn harvest(self) -> (u64, HashSet<u64>) {
+    fn harvest(self) -> (u64, HashMap<u64, u64>) {
         (self.count, self.statements)
     }
 }

@@ -29,6 +29,7 @@ fn all_hits(
             limit: None,
             sort: SortOrder::Date,
             context: 0,
+            facets: Vec::new(),
         },
     )
 }

@@ -59,8 +59,22 @@ pub fn search_stream(
     match options.format {
         Format::Text => {
             let style = super::TextStyle { full: options.full };
-            for hit in run {
+            for hit in &mut *run {
                 text::search_hit(out, &hit?, style)?;
+            }
+            for facet in &run.summary.facets {
+                let counts: Vec<String> = facet
+                    .counts
+                    .iter()
+                    .map(|c| format!("{} {}", c.value, c.hits))
+                    .collect();
+                let name = match facet.facet {
+                    crate::search::Facet::Signatory => "signatory",
+                    crate::search::Facet::Year => "year",
+                    crate::search::Facet::Type => "type",
+                };
+                text::styled(out, &text::bold_spec(), &format!("{name}:"))?;
+                writeln!(out, " {}", counts.join(" · "))?;
             }
         }
         Format::Jsonl => {

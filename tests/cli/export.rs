@@ -662,3 +662,49 @@ fn signatories_lists_each_signatory_with_statements_and_years() {
         (Some(1), Some(2020))
     );
 }
+
+#[test]
+fn facets_count_hits_per_signatory_year_and_type() {
+    let verbatim = compare_corpus();
+    let run = verbatim
+        .run(&[
+            "search",
+            "\"lawful access\"",
+            "--exact",
+            "-n",
+            "1",
+            "--facet",
+            "signatory",
+            "--facet",
+            "year",
+            "--facet",
+            "type",
+        ])
+        .expect_code(0);
+    let tail: Vec<&str> = run.stdout.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            "type: communique 3 · joint statement 3",
+            "year: 2015 1 · 2018 2 · 2020 2 · 2023 1",
+            "signatory: United Kingdom 6 · France 3 · Australia 2 · Canada 2 · Japan 2 · Ireland 1 · Italy 1 · Netherlands 1",
+        ]
+    );
+    let json = verbatim
+        .run(&[
+            "search",
+            "\"lawful access\"",
+            "--facet",
+            "year",
+            "--format",
+            "json",
+        ])
+        .expect_code(0)
+        .json();
+    assert_eq!(
+        json["facets"][0]["counts"][1],
+        serde_json::json!({"value": "2017", "hits": 1})
+    );
+    let csv_run = verbatim.run(&["search", "x", "--facet", "year", "--format", "csv"]);
+    assert_eq!(csv_run.code, 2);
+}
