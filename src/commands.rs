@@ -89,6 +89,9 @@ fn open_index(locations: &Locations) -> Result<CorpusIndex> {
 }
 
 fn report_skipped(report: &IngestReport) {
+    for warning in &report.warnings {
+        eprintln!("verbatim: warning: {warning}");
+    }
     for skipped in &report.skipped {
         eprintln!("verbatim: skipped {}", skipped.message);
     }
@@ -551,7 +554,14 @@ fn inspect_command(args: InspectArgs) -> Result<Outcome> {
         size: bytes.len() as u64,
         mtime_ns: 0,
     };
-    let parsed = crate::corpus::parse_statement(&file, &crate::corpus::decode_source(&bytes))?;
+    let (source, windows_1252) = crate::corpus::decode_source(&bytes);
+    if windows_1252 {
+        eprintln!(
+            "verbatim: warning: {}: not valid UTF-8; read as Windows-1252",
+            args.file.display()
+        );
+    }
+    let parsed = crate::corpus::parse_statement(&file, &source)?;
     let mut out = termcolor::BufferedStandardStream::stdout(ColorChoice::Never);
     output::inspection(&mut out, &parsed, args.format)?;
     std::io::Write::flush(&mut out)?;

@@ -391,10 +391,21 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
     })
 }
 
-/// Decodes a file's bytes as UTF-8, dropping a byte-order mark; invalid sequences become U+FFFD.
-pub fn decode_source(bytes: &[u8]) -> String {
+/// Decodes a file's bytes: UTF-8 (a byte-order mark dropped), or else Windows-1252, the
+/// encoding of most older documents that are not UTF-8, so that no text is lost. The second
+/// value says when the fallback was used, for a warning.
+pub fn decode_source(bytes: &[u8]) -> (String, bool) {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes).into_owned()
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => (
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+            true,
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -419,6 +430,18 @@ mod tests {
         );
         assert_eq!(StatementDate::parse("2020-02-30"), None);
         assert_eq!(StatementDate::parse("soon"), None);
+    }
+
+    #[test]
+    fn sources_decode_as_utf8_or_windows_1252() {
+        assert_eq!(
+            decode_source("\u{feff}café".as_bytes()),
+            ("café".to_string(), false)
+        );
+        assert_eq!(
+            decode_source(b"caf\xe9 \x93quoted\x94"),
+            ("café “quoted”".to_string(), true)
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct IngestReport {
     pub up_to_date: bool,
     /// There was no index before.
     pub created: bool,
+    /// Files indexed with a caveat, such as a guessed encoding.
+    pub warnings: Vec<String>,
 }
 
 /// A file that could not be indexed, and why.
@@ -164,7 +166,14 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             passages: 0,
             error: None,
         };
-        match parse_statement(file, &decode_source(&bytes)) {
+        let (source, windows_1252) = decode_source(&bytes);
+        if windows_1252 {
+            report.warnings.push(format!(
+                "{}: not valid UTF-8; read as Windows-1252",
+                file.abs_path.display()
+            ));
+        }
+        match parse_statement(file, &source) {
             Ok(parsed) => {
                 entry.passages = parsed.passages.len() as u64;
                 to_add.push(parsed);

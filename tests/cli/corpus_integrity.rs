@@ -173,7 +173,7 @@ fn assert_no_word_lost(corpus: &Path) -> usize {
         corpus.display()
     );
     for file in &files {
-        let source = decode_source(&std::fs::read(&file.abs_path).unwrap());
+        let (source, _) = decode_source(&std::fs::read(&file.abs_path).unwrap());
         let parsed = parse_statement(file, &source).unwrap_or_else(|err| panic!("{err}"));
         assert!(
             !parsed.statement.title.is_empty(),

@@ -456,3 +456,24 @@ fn a_statement_without_front_matter_gets_its_metadata_from_the_text() {
     );
     assert!(inspect.stdout.contains("  Priti Patel | Secretary of State for the Home Department | United Kingdom   (inferred from line 41)\n"), "{}", inspect.stdout);
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() {
+    let corpus = tempfile::tempdir().unwrap();
+    let mut bytes = b"---\ntitle: Old memo\ndate: 1999-05-01\n---\n\nThe caf\xe9 agreed on \x93lawful access\x94 rules.\n".to_vec();
+    bytes.extend_from_slice(b"\n");
+    fs::write(corpus.path().join("old-memo.md"), &bytes).unwrap();
+    let verbatim = Verbatim::new(corpus.path());
+    let run = verbatim.run(&["ingest"]).expect_code(0);
+    let warning = format!(
+        "verbatim: warning: {}: not valid UTF-8; read as Windows-1252",
+        corpus.path().join("old-memo.md").display()
+    );
+    assert!(
+        run.stderr.lines().any(|line| line == warning),
+        "{}",
+        run.stderr
+    );
+    let (_, hits) = verbatim.search("café", &[]);
+    assert_eq!(hits[0]["text"], "The café agreed on “lawful access” rules.");
+}
