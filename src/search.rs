@@ -138,21 +138,6 @@ pub struct Hit {
     pub after: Vec<ContextPassage>,
 }
 
-/// The outcome of a search.
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchResults {
-    pub schema: u32,
-    pub query: String,
-    pub exact: bool,
-    pub filters: Filters,
-    pub sort: SortOrder,
-    /// Every matching passage, not only those shown.
-    pub total_hits: u64,
-    /// The statements those passages belong to.
-    pub total_statements: u64,
-    pub hits: Vec<Hit>,
-}
-
 /// The version of the hit record's shape, carried in JSON output.
 pub const RECORD_SCHEMA: u32 = 1;
 
@@ -276,20 +261,8 @@ impl Iterator for SearchRun<'_> {
 }
 
 /// Runs a search and builds all its hit records.
-pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let mut run = start(index, request)?;
-    let hits = run.by_ref().collect::<Result<Vec<_>>>()?;
-    let summary = run.summary;
-    Ok(SearchResults {
-        schema: summary.schema,
-        query: summary.query,
-        exact: summary.exact,
-        filters: summary.filters,
-        sort: summary.sort,
-        total_hits: summary.total_hits,
-        total_statements: summary.total_statements,
-        hits,
-    })
+pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<Hit>> {
+    start(index, request)?.collect()
 }
 
 /// A statement record that should exist but does not: print the passage all the same.

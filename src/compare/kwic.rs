@@ -89,11 +89,11 @@ pub struct Concordance {
 const SIGNATORIES_SHOWN: usize = 3;
 
 pub fn concordance(index: &CorpusIndex, request: &KwicRequest) -> Result<Concordance> {
-    let results = all_hits(index, &request.query, request.exact, &request.filters)?;
+    let hits = all_hits(index, &request.query, request.exact, &request.filters)?;
     let mut lines = Vec::new();
     let mut rows: Vec<KwicStatement> = Vec::new();
     let mut forms_by_doc: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for hit in &results.hits {
+    for hit in &hits {
         let record = &hit.passage;
         if rows.last().is_none_or(|row| row.doc != record.doc) {
             rows.push(KwicStatement {

@@ -11,15 +11,10 @@ pub mod timeline;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
-use crate::search::{SearchRequest, SearchResults, SortOrder, search};
+use crate::search::{Hit, SearchRequest, SortOrder, search};
 
 /// Every hit of a query, in date order: what the comparison commands start from.
-fn all_hits(
-    index: &CorpusIndex,
-    query: &str,
-    exact: bool,
-    filters: &Filters,
-) -> Result<SearchResults> {
+fn all_hits(index: &CorpusIndex, query: &str, exact: bool, filters: &Filters) -> Result<Vec<Hit>> {
     search(
         index,
         &SearchRequest {

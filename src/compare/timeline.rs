@@ -65,11 +65,11 @@ const UNSIGNED: &str = "no signatory";
 
 pub fn timeline(index: &CorpusIndex, request: &TimelineRequest) -> Result<Timeline> {
     let statements = index.statements(request.filters.statement_query(index))?;
-    let results = all_hits(index, &request.query, request.exact, &request.filters)?;
+    let hits = all_hits(index, &request.query, request.exact, &request.filters)?;
 
     // Per statement: matching passages and occurrences.
     let mut matched: HashMap<&str, (u64, u64)> = HashMap::new();
-    for hit in &results.hits {
+    for hit in &hits {
         let entry = matched.entry(hit.passage.doc.as_str()).or_default();
         entry.0 += 1;
         entry.1 += hit.match_count as u64;

@@ -37,33 +37,29 @@ impl CorpusIndex {
     /// Opens the index, ingesting first when it is missing, of another schema version, or older
     /// than the corpus. Returns the ingest's report when one ran.
     pub fn open_current(locations: &Locations) -> Result<(CorpusIndex, Option<IngestReport>)> {
-        let report = match open(&locations.index)? {
+        // An index that is current is used as opened; only after an ingest is it opened again.
+        let (opened, report) = match open(&locations.index)? {
             OpenOutcome::Ready(opened) => {
-                if !locations.corpus.is_dir() {
-                    // An index without its corpus is still searchable as it stands.
-                    None
-                } else {
+                // An index without its corpus is still searchable as it stands.
+                let current = !locations.corpus.is_dir() || {
                     let files = discover(&locations.corpus)?;
-                    let current = opened
+                    opened
                         .manifest
                         .as_ref()
-                        .is_some_and(|manifest| manifest.matches(&locations.corpus_key(), &files));
-                    if current {
-                        None
-                    } else {
-                        Some(ingest(locations, false, false)?)
-                    }
+                        .is_some_and(|manifest| manifest.matches(&locations.corpus_key(), &files))
+                };
+                if current {
+                    (*opened, None)
+                } else {
+                    drop(opened);
+                    let report = ingest(locations, false, false)?;
+                    (reopen(locations)?, Some(report))
                 }
             }
             OpenOutcome::Missing | OpenOutcome::Outdated(_) => {
-                Some(ingest(locations, false, false)?)
+                let report = ingest(locations, false, false)?;
+                (reopen(locations)?, Some(report))
             }
-        };
-        let OpenOutcome::Ready(opened) = open(&locations.index)? else {
-            return Err(Error::Index {
-                path: locations.index.clone(),
-                message: "the index could not be opened after ingest".to_string(),
-            });
         };
         let reader = opened
             .index
@@ -232,5 +228,16 @@ impl CorpusIndex {
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
         })
+    }
+}
+
+/// Opens the index an ingest has just written.
+fn reopen(locations: &Locations) -> Result<super::Opened> {
+    match open(&locations.index)? {
+        OpenOutcome::Ready(opened) => Ok(*opened),
+        _ => Err(Error::Index {
+            path: locations.index.clone(),
+            message: "the index could not be opened after ingest".to_string(),
+        }),
     }
 }
