@@ -553,6 +553,7 @@ fn inspect_command(args: InspectArgs) -> Result<Outcome> {
         rel_path: args.file.display().to_string(),
         size: bytes.len() as u64,
         mtime_ns: 0,
+        duplicate_of: None,
     };
     let (source, windows_1252) = crate::corpus::decode_source(&bytes);
     if windows_1252 {

@@ -24,7 +24,9 @@ pub enum Error {
     #[error("{path}: cannot walk corpus folder: {message}")]
     Walk { path: PathBuf, message: String },
 
-    #[error("two files have the document id `{id}`: {first} and {second}; rename one of them")]
+    #[error(
+        "{second}: the document id `{id}` is already taken by {first}; rename one of the two files"
+    )]
     DuplicateId {
         id: String,
         first: PathBuf,

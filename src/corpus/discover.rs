@@ -6,23 +6,28 @@ use std::time::UNIX_EPOCH;
 
 use crate::error::{Error, Result};
 
-/// File extensions read as Markdown statements.
+/// File extensions read as statements: Markdown (plain text is Markdown without markup).
 const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
 
 /// A statement file found in the corpus, with what is needed to tell whether it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorpusFile {
-    /// The document id: the file stem.
+    /// The document id: the path relative to the corpus folder without its extension, so that
+    /// files of one name in different folders stay apart and an id never changes when another
+    /// file is added.
     pub id: String,
     pub abs_path: PathBuf,
     /// Path relative to the corpus folder, with `/` separators.
     pub rel_path: String,
     pub size: u64,
     pub mtime_ns: u128,
+    /// The relative path of an earlier file with the same id (`a.md` beside `a.txt`); such a
+    /// file is reported and skipped, never indexed in place of the first.
+    pub duplicate_of: Option<String>,
 }
 
 /// Lists the statement files under `root`, sorted by relative path, skipping hidden files and
-/// folders. Two files with one id are an error naming both.
+/// folders. A file whose id an earlier file already has is marked with `duplicate_of`.
 pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
     if !root.is_dir() {
         return Err(Error::CorpusMissing {
@@ -46,9 +51,6 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
         if !entry.file_type().is_file() || !has_statement_extension(entry.path()) {
             continue;
         }
-        let Some(id) = entry.path().file_stem().and_then(|stem| stem.to_str()) else {
-            continue;
-        };
         let metadata = entry.metadata().map_err(|err| Error::Walk {
             path: entry.path().to_path_buf(),
             message: err.to_string(),
@@ -67,23 +69,27 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
             .map(|part| part.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
+        let id = match rel_path.rsplit_once('.') {
+            Some((without_extension, _)) => without_extension.to_string(),
+            None => rel_path.clone(),
+        };
         files.push(CorpusFile {
-            id: id.to_string(),
+            id,
             abs_path: entry.path().to_path_buf(),
             rel_path,
             size: metadata.len(),
             mtime_ns,
+            duplicate_of: None,
         });
     }
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
-    let mut seen: HashMap<&str, &CorpusFile> = HashMap::new();
-    for file in &files {
-        if let Some(first) = seen.insert(&file.id, file) {
-            return Err(Error::DuplicateId {
-                id: file.id.clone(),
-                first: first.abs_path.clone(),
-                second: file.abs_path.clone(),
-            });
+    let mut first_with_id: HashMap<String, String> = HashMap::new();
+    for file in &mut files {
+        match first_with_id.get(&file.id) {
+            Some(first) => file.duplicate_of = Some(first.clone()),
+            None => {
+                first_with_id.insert(file.id.clone(), file.rel_path.clone());
+            }
         }
     }
     Ok(files)

@@ -11,7 +11,7 @@ use super::schema::{
     INGEST_FINGERPRINT, RECORD_PASSAGE, RECORD_STATEMENT, SCHEMA_VERSION, doc_hash,
 };
 use super::{Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, create, open};
-use crate::corpus::{ParsedStatement, decode_source, discover, parse_statement};
+use crate::corpus::{CorpusFile, ParsedStatement, decode_source, discover, parse_statement};
 use crate::error::{Error, Result};
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
@@ -119,28 +119,46 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     let mut to_add: Vec<ParsedStatement> = Vec::new();
     for file in &files {
         bar.inc(1);
+        // Only a file that was indexed has documents to replace; a skipped one left none.
         let known = previous_files.get(&file.rel_path);
-        if let Some(entry) = known
+        let indexed = known.filter(|entry| entry.error.is_none());
+        if let Some(first) = &file.duplicate_of {
+            let message = Error::DuplicateId {
+                id: file.id.clone(),
+                first: locations.corpus.join(first),
+                second: file.abs_path.clone(),
+            }
+            .to_string();
+            to_delete.extend(indexed.map(|entry| entry.id.clone()));
+            let entry = skip(file, message, &mut report);
+            manifest.files.insert(file.rel_path.clone(), entry);
+            continue;
+        }
+        if let Some(entry) = indexed
             && entry.size == file.size
             && entry.mtime_ns == file.mtime_ns
             && entry.id == file.id
         {
-            if let Some(message) = &entry.error {
-                // Still broken: say so again, as on the run that first met it.
-                report.skipped.push(Skipped {
-                    path: file.abs_path.clone(),
-                    message: message.clone(),
-                });
-            }
             manifest.files.insert(file.rel_path.clone(), entry.clone());
             continue;
         }
-        let bytes = std::fs::read(&file.abs_path).map_err(|source| Error::Read {
-            path: file.abs_path.clone(),
-            source,
-        })?;
+        let bytes = match std::fs::read(&file.abs_path) {
+            Ok(bytes) => bytes,
+            Err(source) => {
+                // An unreadable file is skipped like a broken one: the rest still gets indexed.
+                let message = Error::Read {
+                    path: file.abs_path.clone(),
+                    source,
+                }
+                .to_string();
+                to_delete.extend(indexed.map(|entry| entry.id.clone()));
+                let entry = skip(file, message, &mut report);
+                manifest.files.insert(file.rel_path.clone(), entry);
+                continue;
+            }
+        };
         let hash = blake3::hash(&bytes).to_hex().to_string();
-        if let Some(entry) = known
+        if let Some(entry) = indexed
             && entry.hash == hash
             && entry.id == file.id
         {
@@ -155,7 +173,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
             );
             continue;
         }
-        if let Some(entry) = known {
+        if let Some(entry) = indexed {
             to_delete.push(entry.id.clone());
         }
         let mut entry = FileEntry {
@@ -195,7 +213,7 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     }
     bar.finish_and_clear();
     for (path, entry) in &previous_files {
-        if !manifest.files.contains_key(path) {
+        if !manifest.files.contains_key(path) && entry.error.is_none() {
             to_delete.push(entry.id.clone());
             report.removed += 1;
         }
@@ -224,6 +242,23 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     report.passages = manifest.passages();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Reports a file that cannot be indexed; its manifest entry keeps the reason, so that a later
+/// run that finds nothing changed can say it again.
+fn skip(file: &CorpusFile, message: String, report: &mut IngestReport) -> FileEntry {
+    report.skipped.push(Skipped {
+        path: file.abs_path.clone(),
+        message: message.clone(),
+    });
+    FileEntry {
+        id: file.id.clone(),
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        hash: String::new(),
+        passages: 0,
+        error: Some(message),
+    }
 }
 
 fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {

@@ -210,43 +210,68 @@ fn shipped_unknown_citation_is_an_error() {
     assert!(str_field(&text, "text").contains("lawful access"));
 }
 
-/// The error text for the duplicate-ids fixture names both files.
-fn assert_names_both_duplicates(stderr: &str) {
+/// The message for the duplicate-ids fixture: the skipped file first, then the one that keeps
+/// the id.
+fn duplicate_message() -> String {
     let root = duplicate_ids_fixture();
-    for file in [
-        root.join("a").join("same-id.md"),
-        root.join("b").join("same-id.md"),
-    ] {
-        assert!(
-            stderr.contains(&file.display().to_string()),
-            "{stderr:?} does not name {}",
-            file.display()
-        );
-    }
-    assert!(stderr.contains("`same-id`"), "{stderr}");
+    format!(
+        "verbatim: skipped {}: the document id `a/same-id` is already taken by {}; \
+         rename one of the two files",
+        root.join("a/same-id.txt").display(),
+        root.join("a/same-id.md").display()
+    )
 }
 
 #[test]
-fn duplicate_ids_make_ingest_fail_naming_both_files() {
+fn a_second_file_with_an_id_is_skipped_and_the_rest_indexed() {
     let verbatim = Verbatim::new(duplicate_ids_fixture());
-    let run = verbatim.run(&["ingest"]);
-    assert_error(&run, "two files have the document id `same-id`");
-    assert_names_both_duplicates(&run.stderr);
-    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    let run = verbatim.run(&["ingest"]).expect_code(1);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(duplicate_message().as_str()),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("2 statements"),
+        "the two .md files are indexed: {}",
+        run.stderr
+    );
+    let docs = verbatim.run(&["docs", "--format", "jsonl"]).expect_code(0);
+    let ids: Vec<String> = docs
+        .records()
+        .iter()
+        .map(|record| str_field(record, "id").to_string())
+        .collect();
+    assert_eq!(ids, ["a/same-id", "b/same-id"]);
+    // A no-op run still says what was skipped, and still exits 1.
+    let again = verbatim.run(&["ingest"]).expect_code(1);
+    assert!(
+        again.stderr.contains(&duplicate_message()),
+        "{}",
+        again.stderr
+    );
 }
 
 #[test]
-fn duplicate_ids_make_read_commands_fail_naming_both_files() {
+fn files_of_one_name_in_two_folders_are_two_statements() {
     let verbatim = Verbatim::new(duplicate_ids_fixture());
-    for args in [
-        &["search", "statement"][..],
-        &["docs"],
-        &["show", "same-id"],
-    ] {
-        let run = verbatim.run(args);
-        assert_error(&run, "two files have the document id `same-id`");
-        assert_names_both_duplicates(&run.stderr);
-    }
+    let run = verbatim
+        .run(&["search", "\"share the file stem\"", "--format", "jsonl"])
+        .expect_code(0);
+    let citations: Vec<String> = run
+        .records()
+        .iter()
+        .map(|record| str_field(record, "citation").to_string())
+        .collect();
+    assert_eq!(citations, ["a/same-id#1", "b/same-id#1"]);
+    assert!(run.stderr.contains(&duplicate_message()), "{}", run.stderr);
+    let show = verbatim.run(&["show", "b/same-id#1"]).expect_code(0);
+    assert!(
+        show.stdout.contains("The second of two statements"),
+        "{}",
+        show.stdout
+    );
 }
 
 #[test]

@@ -182,9 +182,12 @@ fn adding_and_removing_a_file_updates_the_index() {
         "1 added",
     );
     let (_, hits) = verbatim.search("plovertine", &[]);
-    assert_eq!(citations(&hits), ["2023-extra-note#1"]);
+    assert_eq!(citations(&hits), ["nested/2023-extra-note#1"]);
     assert_eq!(hits[0]["path"], "nested/2023-extra-note.md");
-    assert_eq!(verbatim.doc_ids(&["-y", "2023"]), ["2023-extra-note"]);
+    assert_eq!(
+        verbatim.doc_ids(&["-y", "2023"]),
+        ["nested/2023-extra-note"]
+    );
 
     fs::remove_file(&added).unwrap();
     let run = verbatim.run(&["ingest"]).expect_code(0);

@@ -13,8 +13,8 @@ fn lawful_access_by_date() -> Vec<String> {
     strings(&[
         "2018-ottawa-communique#1",
         "2018-ottawa-communique#2",
-        "2019-safe-net-joint-statement#2",
-        "2019-safe-net-joint-statement#6",
+        "nested/2019-safe-net-joint-statement#2",
+        "nested/2019-safe-net-joint-statement#6",
         "2021-open-letter#3",
         "2021-open-letter#6",
         "2021-open-letter#11",
@@ -61,8 +61,8 @@ fn phrase_highlight_covers_every_whole_occurrence_including_wrapped_ones() {
         both["text"]
     );
     for citation in [
-        "2019-safe-net-joint-statement#2",
-        "2019-safe-net-joint-statement#6",
+        "nested/2019-safe-net-joint-statement#2",
+        "nested/2019-safe-net-joint-statement#6",
         "2021-open-letter#6",
         "2021-open-letter#11",
     ] {
@@ -178,7 +178,7 @@ fn unique_words_find_their_one_passage() {
     for (word, citation) in [
         ("quillfeather", "2017-tokyo-declaration#10"),
         ("marrowgate", "2018-ottawa-communique#5"),
-        ("thistlewick", "2019-safe-net-joint-statement#1"),
+        ("thistlewick", "nested/2019-safe-net-joint-statement#1"),
         ("brambleton", "2021-open-letter#8"),
         ("corvinage", "2022-trusted-access-declaration#1"),
     ] {
@@ -231,9 +231,9 @@ fn prefix_query_finds_words_sharing_the_stem() {
             "2018-ottawa-communique#1",
             "2018-ottawa-communique#11",
             "2018-ottawa-communique#3",
-            "2019-safe-net-joint-statement#2",
-            "2019-safe-net-joint-statement#3",
             "2021-open-letter#2",
+            "nested/2019-safe-net-joint-statement#2",
+            "nested/2019-safe-net-joint-statement#3",
         ]
     );
     assert_eq!(
@@ -241,7 +241,7 @@ fn prefix_query_finds_words_sharing_the_stem() {
         ["encrypted"]
     );
     assert_eq!(
-        matched(hit(&hits, "2019-safe-net-joint-statement#3")),
+        matched(hit(&hits, "nested/2019-safe-net-joint-statement#3")),
         ["Encryption"]
     );
     assert_eq!(run.last_stderr_line(), "6 hits in 3 statements");
@@ -312,10 +312,10 @@ fn exclusion_drops_passages_and_is_never_highlighted() {
         sorted_citations(&hits),
         [
             "2018-ottawa-communique#2",
-            "2019-safe-net-joint-statement#2",
-            "2019-safe-net-joint-statement#6",
             "2021-open-letter#11",
             "2021-open-letter#3",
+            "nested/2019-safe-net-joint-statement#2",
+            "nested/2019-safe-net-joint-statement#6",
         ]
     );
     for hit in &hits {
@@ -334,8 +334,8 @@ fn exclusion_drops_passages_and_is_never_highlighted() {
         [
             "2018-ottawa-communique#11",
             "2018-ottawa-communique#3",
-            "2019-safe-net-joint-statement#3",
             "2021-open-letter#2",
+            "nested/2019-safe-net-joint-statement#3",
         ]
     );
     assert_eq!(run.last_stderr_line(), "4 hits in 3 statements");
@@ -360,8 +360,8 @@ fn title_field_matches_the_statement_title_and_highlights_nothing() {
         [
             "2018-ottawa-communique#1",
             "2018-ottawa-communique#2",
-            "2019-safe-net-joint-statement#2",
-            "2019-safe-net-joint-statement#6",
+            "nested/2019-safe-net-joint-statement#2",
+            "nested/2019-safe-net-joint-statement#6",
         ]
     );
     assert_eq!(run.last_stderr_line(), "4 hits in 2 statements");

@@ -261,15 +261,15 @@ fn table_rows_hold_their_cells() {
 fn html_is_reduced_to_its_words() {
     let verbatim = Verbatim::basic();
     assert_eq!(
-        text_of(&verbatim, "2019-safe-net-joint-statement#8"),
+        text_of(&verbatim, "nested/2019-safe-net-joint-statement#8"),
         "Article 4. The parties shall cooperate on technical research into responsible design and shall report annually on progress."
     );
     assert_eq!(
-        text_of(&verbatim, "2019-safe-net-joint-statement#9"),
+        text_of(&verbatim, "nested/2019-safe-net-joint-statement#9"),
         "Article 5. Each party shall designate a single point of contact."
     );
     assert_eq!(
-        text_of(&verbatim, "2019-safe-net-joint-statement#10"),
+        text_of(&verbatim, "nested/2019-safe-net-joint-statement#10"),
         "The signatories will review these provisions in 2020."
     );
 }
@@ -335,7 +335,7 @@ fn show_citation_jsonl_is_one_full_record() {
     let run = verbatim
         .run(&[
             "show",
-            "2019-safe-net-joint-statement#3",
+            "nested/2019-safe-net-joint-statement#3",
             "--format",
             "jsonl",
         ])
@@ -343,7 +343,7 @@ fn show_citation_jsonl_is_one_full_record() {
     let records = run.records();
     assert_eq!(records.len(), 1);
     let record = &records[0];
-    assert_eq!(record["citation"], "2019-safe-net-joint-statement#3");
+    assert_eq!(record["citation"], "nested/2019-safe-net-joint-statement#3");
     assert_eq!(record["kind"], "quote");
     assert_eq!(record["section"], "Voices from the conference");
     assert_eq!(record["date"], "2019-05-02");
@@ -418,7 +418,7 @@ fn show_json_holds_the_statement_and_its_passages() {
     let run = verbatim
         .run(&[
             "show",
-            "2019-safe-net-joint-statement#2",
+            "nested/2019-safe-net-joint-statement#2",
             "-C",
             "1",
             "--format",
@@ -494,11 +494,11 @@ fn docs_lists_statements_by_date_one_line_each() {
     let run = verbatim.run(&["docs"]).expect_code(0);
     assert_eq!(
         run.stdout,
-        "2017-tokyo-declaration           2017        declaration      Tokyo Declaration on Trustworthy Digital Infrastructure  (3 signatories)\n\
-         2018-ottawa-communique           2018-10-14  communique       Ottawa Communique on Public Safety and Encryption  (3 signatories)\n\
-         2019-safe-net-joint-statement    2019-05-02  joint statement  Joint Statement on Encryption and Public Safety  (3 signatories)\n\
-         2021-open-letter                 2021-03-09  open letter      Open Letter to Technology Companies on Child Safety  (4 signatories)\n\
-         2022-trusted-access-declaration  2022-11-17  declaration      Declaration on Trusted Government Access to Personal Data  (7 signatories)\n"
+        "2017-tokyo-declaration                2017        declaration      Tokyo Declaration on Trustworthy Digital Infrastructure  (3 signatories)\n\
+         2018-ottawa-communique                2018-10-14  communique       Ottawa Communique on Public Safety and Encryption  (3 signatories)\n\
+         nested/2019-safe-net-joint-statement  2019-05-02  joint statement  Joint Statement on Encryption and Public Safety  (3 signatories)\n\
+         2021-open-letter                      2021-03-09  open letter      Open Letter to Technology Companies on Child Safety  (4 signatories)\n\
+         2022-trusted-access-declaration       2022-11-17  declaration      Declaration on Trusted Government Access to Personal Data  (7 signatories)\n"
     );
     assert_eq!(run.stderr, "");
 }

@@ -279,6 +279,6 @@ pub fn basic_copy() -> TempDir {
 
 pub const TOKYO: &str = "2017-tokyo-declaration";
 pub const OTTAWA: &str = "2018-ottawa-communique";
-pub const SAFE_NET: &str = "2019-safe-net-joint-statement";
+pub const SAFE_NET: &str = "nested/2019-safe-net-joint-statement";
 pub const LETTER: &str = "2021-open-letter";
 pub const TRUSTED: &str = "2022-trusted-access-declaration";
