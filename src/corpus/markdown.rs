@@ -2,7 +2,7 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::text::{clean_inline, drop_stray_emphasis, html_block_text};
+use super::text::{clean_inline, drop_markup_residue, drop_stray_emphasis, html_block_text};
 use super::{Passage, PassageKind};
 
 /// The Markdown dialect of statements: CommonMark with GitHub's tables, footnotes,
@@ -13,6 +13,10 @@ fn parser_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
 }
+
+/// Stands in for an escaped `*` until the residue of broken emphasis has been dropped: a
+/// private-use character, which no statement text contains.
+const ESCAPED_ASTERISK: char = '\u{E02A}';
 
 /// The passages of a statement body, and the headings that set their sections.
 #[derive(Debug, Default)]
@@ -111,6 +115,15 @@ impl Walker<'_> {
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag),
+            // An asterisk the author escaped is meant, so the residue cleaner must leave it be;
+            // the parser starts a text event at each escaped character, after its backslash.
+            Event::Text(text)
+                if text.starts_with('*')
+                    && offset > 0
+                    && self.body.as_bytes().get(offset - 1) == Some(&b'\\') =>
+            {
+                self.push_text(&format!("{ESCAPED_ASTERISK}{}", &text[1..]))
+            }
             Event::Text(text) | Event::Code(text) => self.push_text(&text),
             Event::Html(html) => match &mut self.html_block {
                 Some((_, buffer)) => buffer.push_str(&html),
@@ -175,7 +188,10 @@ impl Walker<'_> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Heading(level) => {
-                let text = clean_inline(&self.heading_text.take().unwrap_or_default());
+                let text = clean_inline(&drop_markup_residue(
+                    &self.heading_text.take().unwrap_or_default(),
+                ))
+                .replace(ESCAPED_ASTERISK, "*");
                 let level = level as usize;
                 self.heading_path
                     .retain(|(open_level, _)| *open_level < level);
@@ -240,7 +256,8 @@ impl Walker<'_> {
 
     fn finish(&mut self, builder: Builder) {
         // Emphasis markers that did not pair up arrive as text, in pieces; drop them whole.
-        let text = clean_inline(&drop_stray_emphasis(&builder.text));
+        let text = clean_inline(&drop_markup_residue(&drop_stray_emphasis(&builder.text)))
+            .replace(ESCAPED_ASTERISK, "*");
         if !text.chars().any(char::is_alphanumeric) {
             return;
         }

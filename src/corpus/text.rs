@@ -43,6 +43,84 @@ pub fn drop_stray_emphasis(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Drops the Markdown a scraper left broken, which the parser can only pass on as text:
+/// emphasis asterisks that did not pair up (`*Federal Register *and`, `Purpose*.*`), runs of
+/// `#` such as the `\###` that ends a press release, and the `](` of a link whose opening
+/// bracket sits in another block (the URL stays, in parentheses, so no word is lost).
+pub fn drop_markup_residue(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['*', '#', ']']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        match c {
+            '*' if is_stray_asterisk(before, chars.get(i + 1).copied()) => {}
+            '#' | '\\' if hash_run_len(&chars[i..]) > 0 => {
+                let run = hash_run_len(&chars[i..]);
+                if chars
+                    .get(i + run)
+                    .is_some_and(|next| next.is_alphanumeric())
+                {
+                    out.extend(&chars[i..i + run]);
+                }
+                i += run;
+                continue;
+            }
+            ']' if chars.get(i + 1) == Some(&'(') && is_url_start(&chars[i + 2..]) => {
+                out.push_str(" (");
+                i += 2;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// An asterisk touching a word on one side only, or wedged between punctuation, is half of an
+/// emphasis pair; one between spaces (`a * b`), inside a word (`5*3`) or quoted (`“*”`) is meant.
+fn is_stray_asterisk(before: Option<char>, after: Option<char>) -> bool {
+    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let quote = |c: Option<char>| c.is_some_and(|c| "\"'“”‘’«»".contains(c));
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    match (space(before), space(after)) {
+        (true, true) => false,
+        (true, false) | (false, true) => true,
+        (false, false) => {
+            let meant = (word(before) && word(after)) || (quote(before) && quote(after));
+            !meant
+        }
+    }
+}
+
+/// The length of a run of two or more `#`, each perhaps escaped with a backslash; 0 otherwise.
+fn hash_run_len(chars: &[char]) -> usize {
+    let mut len = 0;
+    let mut hashes = 0;
+    loop {
+        match chars.get(len..) {
+            Some(['\\', '#', ..]) => len += 2,
+            Some(['#', ..]) => len += 1,
+            _ => break,
+        }
+        hashes += 1;
+    }
+    if hashes >= 2 { len } else { 0 }
+}
+
+fn is_url_start(chars: &[char]) -> bool {
+    let start: String = chars.iter().take(8).collect();
+    ["http://", "https://", "www.", "mailto:", "/"]
+        .iter()
+        .any(|prefix| start.starts_with(prefix))
+        && chars.contains(&')')
+}
+
 /// Characters with no width that scraped pages carry inside words and titles.
 fn is_invisible(c: char) -> bool {
     matches!(
@@ -173,6 +251,40 @@ mod tests {
             "Section 1. Policy. The United States will"
         );
         assert_eq!(clean_inline(&html_block_text("a < b <p>c")), "a < b c");
+    }
+
+    #[test]
+    fn markup_residue_is_dropped_and_every_word_kept() {
+        for (scraped, clean) in [
+            (
+                "published in the *Federal Register *and sent",
+                "published in the Federal Register and sent",
+            ),
+            (
+                "Sec. 5. General Provisions*.* (a) Nothing",
+                "Sec. 5. General Provisions. (a) Nothing",
+            ),
+            ("*“When President Trump", "“When President Trump"),
+            (
+                "care, visit*](http://www.example.gov)\\###",
+                "care, visit (http://www.example.gov)",
+            ),
+            ("The end. ###", "The end. "),
+            (
+                "Mike Spier](https://example.com/a)",
+                "Mike Spier (https://example.com/a)",
+            ),
+        ] {
+            assert_eq!(drop_markup_residue(scraped), clean, "{scraped}");
+        }
+        for meant in [
+            "5*3 and a * b",
+            "marked with “*” here",
+            "tags #1 and #hashtag and ##x",
+            "a[1](b) and x](y",
+        ] {
+            assert_eq!(drop_markup_residue(meant), meant);
+        }
     }
 
     #[test]
