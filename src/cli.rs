@@ -62,6 +62,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Build or update the index from the corpus.
     Ingest(IngestArgs),
+    /// Lint the corpus without touching the index: one line per finding, path:line: level: message.
+    Check(CheckArgs),
     /// Show a passage (DOC#N) with its neighbours, or a whole statement (DOC).
     Show(ShowArgs),
     /// List the statements, one line each: id, date, type, title, number of signatories.
@@ -186,9 +188,37 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Rebuild the index from scratch.
+    /// Rebuild the index from scratch (forgetting earlier --column mappings).
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Check the corpus first and write nothing if `check` finds anything.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ColumnArgs {
+    /// Read a metadata-file column under a field's name, e.g. signatories=president_full
+    /// (repeatable; remembered by the index for later updates).
+    #[arg(long = "column", value_name = "FIELD=COLUMN", value_parser = parse_column)]
+    pub column: Vec<(String, String)>,
+}
+
+fn parse_column(arg: &str) -> Result<(String, String), String> {
+    crate::corpus::sidecar::parse_column_mapping(arg)
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -366,8 +396,12 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// A statement file (Markdown, with or without front matter).
+    /// A statement file (Markdown or HTML, with or without front matter); a metadata file
+    /// beside it (metadata.csv, .json, .jsonl) is read too.
     pub file: PathBuf,
+
+    #[command(flatten)]
+    pub columns: ColumnArgs,
 
     /// text or json.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -7,8 +7,8 @@ use termcolor::ColorChoice;
 
 use crate::Outcome;
 use crate::cli::{
-    Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, ExportArgs, ExportFormat, FilterArgs,
-    IngestArgs, InspectArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs,
+    CheckArgs, Cli, ColorWhen, Command, CompareArgs, DiffArgs, DocsArgs, ExportArgs, ExportFormat,
+    FilterArgs, IngestArgs, InspectArgs, MappingKind, OutputArgs, ReuseArgs, SearchArgs, ShowArgs,
     SignatoriesArgs, SimilarArgs, TimelineArgs,
 };
 use crate::compare::diff::{passage_diff, statement_diff};
@@ -18,7 +18,7 @@ use crate::compare::similar::{SimilarRequest, similar};
 use crate::compare::timeline::{TimelineRequest, timeline};
 use crate::corpus::{Citation, Statement};
 use crate::error::Error;
-use crate::index::{CorpusIndex, IngestReport, Locations, ingest};
+use crate::index::{CorpusIndex, IngestOptions, IngestReport, Locations, ingest};
 use crate::output::{self, Destination, DiffReport, Format, Options, plural};
 use crate::query::Filters;
 use crate::search::{PassageRecord, SearchRequest, start};
@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Search(args) => search_command(&locations, args, color),
         Command::Ingest(args) => ingest_command(&locations, args),
+        Command::Check(args) => check_command(&locations, args, color),
         Command::Show(args) => show_command(&locations, args, color),
         Command::Docs(args) => docs_command(&locations, args, color),
         Command::Signatories(args) => signatories_command(&locations, args, color),
@@ -90,11 +91,41 @@ fn open_index(locations: &Locations) -> Result<CorpusIndex> {
 
 fn report_skipped(report: &IngestReport) {
     for warning in &report.warnings {
-        eprintln!("verbatim: warning: {warning}");
+        eprintln!("{warning}");
     }
     for skipped in &report.skipped {
-        eprintln!("verbatim: skipped {}", skipped.message);
+        eprintln!("{}", skipped.message);
     }
+    if !report.skipped.is_empty() {
+        eprintln!(
+            "verbatim: skipped {}; the rest is indexed",
+            plural(report.skipped.len() as u64, "file", "files")
+        );
+    }
+}
+
+/// "checked 12 files: 1 error, 3 warnings".
+fn check_summary(report: &crate::check::CheckReport) -> String {
+    use crate::corpus::Level;
+    let files = plural(report.files as u64, "file", "files");
+    if report.findings.is_empty() {
+        return format!("checked {files}: no findings");
+    }
+    format!(
+        "checked {files}: {}, {}",
+        plural(report.count(Level::Error) as u64, "error", "errors"),
+        plural(report.count(Level::Warning) as u64, "warning", "warnings")
+    )
+}
+
+fn check_command(locations: &Locations, args: CheckArgs, color: ColorChoice) -> Result<Outcome> {
+    let options = output_options(&args.output)?;
+    let report = crate::check::check(&locations.corpus, &args.columns.column)?;
+    write_to(&args.output, color, |out| {
+        output::findings(out, &report.findings, &options)
+    })?;
+    eprintln!("{}", check_summary(&report));
+    Ok(found(report.findings.is_empty()))
 }
 
 /// The writer options a command line asks for.
@@ -189,7 +220,24 @@ fn found(any: bool) -> Outcome {
 }
 
 fn ingest_command(locations: &Locations, args: IngestArgs) -> Result<Outcome> {
-    let report = ingest(locations, args.rebuild, true).with_context(|| {
+    let columns = (!args.columns.column.is_empty()).then(|| args.columns.column.clone());
+    if args.strict {
+        // Nothing is written unless the whole corpus is clean, so that a script can trust
+        // that a successful strict ingest indexed every file exactly as written.
+        let checked = crate::check::check(&locations.corpus, &args.columns.column)?;
+        if !checked.findings.is_empty() {
+            for finding in &checked.findings {
+                eprintln!("{finding}");
+            }
+            bail!("--strict: {}; nothing was written", check_summary(&checked));
+        }
+    }
+    let options = IngestOptions {
+        rebuild: args.rebuild,
+        progress: true,
+        columns,
+    };
+    let report = ingest(locations, &options).with_context(|| {
         format!(
             "cannot ingest {} into {}",
             locations.corpus.display(),
@@ -542,27 +590,41 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
 fn inspect_command(args: InspectArgs) -> Result<Outcome> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let id = args
+    let folder = match args.file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = args
         .file
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // The file's own folder stands in for the corpus, so that its metadata file is found.
+    let mut corpus = crate::corpus::discover(&folder)?;
+    corpus
+        .sidecars
+        .retain(|sidecar| !sidecar.rel_path.contains('/'));
+    corpus.files.retain(|file| !file.rel_path.contains('/'));
     let file = crate::corpus::CorpusFile {
-        id,
+        id: name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem)
+            .to_string(),
         abs_path: args.file.clone(),
-        rel_path: args.file.display().to_string(),
+        rel_path: name,
         size: bytes.len() as u64,
         mtime_ns: 0,
         duplicate_of: None,
     };
-    let (source, windows_1252) = crate::corpus::decode_source(&bytes);
-    if windows_1252 {
-        eprintln!(
-            "verbatim: warning: {}: not valid UTF-8; read as Windows-1252",
-            args.file.display()
-        );
+    let sidecars = crate::corpus::Sidecars::read(&corpus, &args.columns.column);
+    for (_, finding) in &sidecars.failures {
+        eprintln!("{finding}");
     }
-    let parsed = crate::corpus::parse_statement(&file, &source)?;
+    let loaded = crate::corpus::load(&file, &bytes, &sidecars);
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let parsed = loaded.parsed?;
     let mut out = termcolor::BufferedStandardStream::stdout(ColorChoice::Never);
     output::inspection(&mut out, &parsed, args.format)?;
     std::io::Write::flush(&mut out)?;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use super::sidecar::SIDECAR_NAMES;
 use crate::error::{Error, Result};
 
 /// File extensions read as statements: Markdown (plain text is Markdown without markup).
@@ -26,9 +27,23 @@ pub struct CorpusFile {
     pub duplicate_of: Option<String>,
 }
 
-/// Lists the statement files under `root`, sorted by relative path, skipping hidden files and
-/// folders. A file whose id an earlier file already has is marked with `duplicate_of`.
-pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
+/// What a corpus folder holds: statement files and the metadata files beside them.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub files: Vec<CorpusFile>,
+    /// `metadata.csv`, `.json` or `.jsonl` files, each describing the statements in its folder.
+    pub sidecars: Vec<CorpusFile>,
+}
+
+/// The folder part of a relative path: `""` for a file at the top of the corpus.
+pub fn folder_of(rel_path: &str) -> &str {
+    rel_path.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// Lists the statement files and metadata files under `root`, sorted by relative path, skipping
+/// hidden files and folders. A file whose id an earlier file already has is marked with
+/// `duplicate_of`.
+pub fn discover(root: &Path) -> Result<Corpus> {
     if !root.is_dir() {
         return Err(Error::CorpusMissing {
             path: root.to_path_buf(),
@@ -40,6 +55,7 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     let mut files = Vec::new();
+    let mut sidecars = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|err| Error::Walk {
             path: err
@@ -48,7 +64,10 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
                 .unwrap_or_else(|| root.to_path_buf()),
             message: err.to_string(),
         })?;
-        if !entry.file_type().is_file() || !has_statement_extension(entry.path()) {
+        let is_sidecar = SIDECAR_NAMES
+            .iter()
+            .any(|name| entry.file_name() == std::ffi::OsStr::new(name));
+        if !entry.file_type().is_file() || !(is_sidecar || has_statement_extension(entry.path())) {
             continue;
         }
         let metadata = entry.metadata().map_err(|err| Error::Walk {
@@ -73,14 +92,19 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
             Some((without_extension, _)) => without_extension.to_string(),
             None => rel_path.clone(),
         };
-        files.push(CorpusFile {
+        let found = CorpusFile {
             id,
             abs_path: entry.path().to_path_buf(),
             rel_path,
             size: metadata.len(),
             mtime_ns,
             duplicate_of: None,
-        });
+        };
+        if is_sidecar {
+            sidecars.push(found);
+        } else {
+            files.push(found);
+        }
     }
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let mut first_with_id: HashMap<String, String> = HashMap::new();
@@ -92,7 +116,7 @@ pub fn discover(root: &Path) -> Result<Vec<CorpusFile>> {
             }
         }
     }
-    Ok(files)
+    Ok(Corpus { files, sidecars })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -65,6 +65,38 @@ pub struct FrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// The file line of each field read, by its canonical name (`date` for `published`).
     pub lines: std::collections::BTreeMap<&'static str, usize>,
+    /// Doubts that do not stop the file from being read, each with its file line: a field name
+    /// that looks misspelt, a country that is not one.
+    pub warnings: Vec<(usize, String)>,
+}
+
+/// Every field name front matter gives a meaning to, aliases included.
+const KNOWN_FIELDS: [&str; 12] = [
+    "title",
+    "date",
+    "published",
+    "issued",
+    "year",
+    "source",
+    "source_url",
+    "url",
+    "issuer",
+    "type",
+    "signatories",
+    "topics",
+];
+
+/// The known field an unknown one is probably a misspelling of: one edit away for short names,
+/// two for longer ones, so that `titel` and `signatorys` are caught but `name` is not `date`.
+fn misspelt_field(key: &str) -> Option<&'static str> {
+    let key = key.to_lowercase();
+    let allowed = if key.chars().count() <= 5 { 1 } else { 2 };
+    KNOWN_FIELDS
+        .iter()
+        .map(|known| (strsim::damerau_levenshtein(&key, known), *known))
+        .filter(|(distance, _)| *distance > 0 && *distance <= allowed)
+        .min()
+        .map(|(_, known)| known)
 }
 
 impl FrontMatter {
@@ -161,9 +193,31 @@ impl FrontMatter {
                 }
                 "signatories" => {
                     front.signatories = signatories(&value)
-                        .map_err(|message| at(line, format!("field `signatories`: {message}")))?
+                        .map_err(|message| at(line, format!("field `signatories`: {message}")))?;
+                    for country in front
+                        .signatories
+                        .iter()
+                        .filter_map(|s| s.country.as_deref())
+                    {
+                        if country::alpha2(country).is_none()
+                            && !country::looks_like_organisation(country)
+                        {
+                            front.warnings.push((
+                                line,
+                                format!(
+                                    "field `signatories`: `{country}` is not a country verbatim knows (ISO 3166 names and codes; an organisation can be given as `name:`)"
+                                ),
+                            ));
+                        }
+                    }
                 }
                 _ => {
+                    if let Some(known) = misspelt_field(&key) {
+                        front.warnings.push((
+                            line,
+                            format!("unknown field `{key}`; did you mean `{known}`? (kept as an extra field)"),
+                        ));
+                    }
                     let json = serde_json::to_value(&value)
                         .unwrap_or_else(|_| serde_json::Value::String(format!("{value:?}")));
                     front.extra.insert(key, json);
@@ -260,17 +314,7 @@ fn signatories(value: &Value) -> std::result::Result<Vec<Signatory>, String> {
                 let text = scalar(other)
                     .map(|text| clean_inline(&text))
                     .ok_or_else(|| format!("item {}: expected text or a mapping", index + 1))?;
-                if country::alpha2(&text).is_some() {
-                    Signatory {
-                        country: Some(text),
-                        ..Signatory::default()
-                    }
-                } else {
-                    Signatory {
-                        name: Some(text),
-                        ..Signatory::default()
-                    }
-                }
+                signatory_from_text(&text)
             }
         };
         if signatory != Signatory::default() {
@@ -278,6 +322,24 @@ fn signatories(value: &Value) -> std::result::Result<Vec<Signatory>, String> {
         }
     }
     Ok(out)
+}
+
+/// A signatory given as bare text: a country when it names one, else a person or organisation.
+pub fn signatory_from_text(text: &str) -> Signatory {
+    let text = clean_inline(text);
+    if text.is_empty() {
+        Signatory::default()
+    } else if country::alpha2(&text).is_some() {
+        Signatory {
+            country: Some(text),
+            ..Signatory::default()
+        }
+    } else {
+        Signatory {
+            name: Some(text),
+            ..Signatory::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -329,6 +391,34 @@ mod tests {
         assert_eq!(front.signatories.len(), 3);
         assert_eq!(front.signatories[1].country.as_deref(), Some("India"));
         assert_eq!(front.signatories[2].name.as_deref(), Some("European Union"));
+    }
+
+    #[test]
+    fn misspelt_fields_are_noticed_and_kept() {
+        let front = parse("titel: A\nsignatorys: [Japan]\nname: x\ntags: y\n").unwrap();
+        assert_eq!(
+            front.warnings,
+            [
+                (
+                    2,
+                    "unknown field `titel`; did you mean `title`? (kept as an extra field)".to_string()
+                ),
+                (
+                    3,
+                    "unknown field `signatorys`; did you mean `signatories`? (kept as an extra field)"
+                        .to_string()
+                ),
+            ]
+        );
+        assert_eq!(front.extra.len(), 4);
+    }
+
+    #[test]
+    fn an_unknown_country_is_noticed() {
+        let front = parse("signatories:\n  - {name: A, country: Narnia}\n  - {country: Council of the EU}\n  - {country: UK}\n").unwrap();
+        assert_eq!(front.warnings.len(), 1, "{:?}", front.warnings);
+        assert_eq!(front.warnings[0].0, 2);
+        assert!(front.warnings[0].1.contains("`Narnia` is not a country"));
     }
 
     #[test]

@@ -1,19 +1,25 @@
 //! The corpus model: statements, their signatories and dates, passages and citations.
 
 mod discover;
+mod finding;
 mod frontmatter;
 mod infer;
+mod load;
 mod markdown;
+pub mod sidecar;
 mod text;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use discover::{CorpusFile, discover};
-pub use frontmatter::{FrontMatter, split_front_matter};
+pub use discover::{Corpus, CorpusFile, discover, folder_of};
+pub use finding::{Finding, Level};
+pub use frontmatter::{FrontMatter, signatory_from_text, split_front_matter};
 pub use infer::{Inferred, infer};
+pub use load::{Loaded, Sidecars, load, row_fingerprint};
 pub use markdown::passages;
+pub use sidecar::{Sidecar, SidecarRow};
 pub use text::{clean_inline, word_count};
 
 use crate::country;
@@ -264,6 +270,10 @@ pub enum Provenance {
     Inferred {
         line: usize,
     },
+    /// A row of the folder's metadata file (`metadata.csv`), at its line there.
+    Sidecar {
+        line: usize,
+    },
     /// Nothing said it: the file stem stands in for a title.
     Default,
 }
@@ -277,6 +287,8 @@ pub struct ParsedStatement {
     pub headings: Vec<String>,
     /// Where the title, date and signatories came from; one entry per signatory.
     pub provenance: StatementProvenance,
+    /// Doubts about the file that did not stop it from being indexed.
+    pub warnings: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -284,10 +296,32 @@ pub struct StatementProvenance {
     pub title: Provenance,
     pub date: Option<Provenance>,
     pub signatories: Vec<Provenance>,
+    /// The metadata file a row came from, and the column each of its fields was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecar: Option<SidecarSource>,
 }
 
-/// Reads one corpus file into a statement and its passages.
-pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatement> {
+#[derive(Debug, Clone, Serialize)]
+pub struct SidecarSource {
+    pub path: String,
+    pub columns: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// A statement file's row in its folder's metadata file.
+#[derive(Debug, Clone, Copy)]
+pub struct SidecarEntry<'a> {
+    /// The metadata file, as it should be named in messages.
+    pub path: &'a std::path::Path,
+    pub row: &'a SidecarRow,
+}
+
+/// Reads one corpus file into a statement and its passages. Each field comes from the first
+/// source that gives it: front matter, then the folder's metadata file, then the text itself.
+pub fn parse_statement(
+    file: &CorpusFile,
+    source: &str,
+    sidecar: Option<SidecarEntry<'_>>,
+) -> Result<ParsedStatement> {
     let split = split_front_matter(source);
     if split.yaml.is_none()
         && source
@@ -307,9 +341,11 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
         Some(yaml) => FrontMatter::parse(yaml, split.yaml_line, &file.abs_path)?,
         None => FrontMatter::default(),
     };
-    // Front matter wins field by field; the body fills in what it leaves out.
-    let needs_inference =
-        front.title.is_none() || front.date.is_none() || front.signatories.is_empty();
+    let row = sidecar.map(|entry| entry.row);
+    let from_row = |row: &SidecarRow| Provenance::Sidecar { line: row.line };
+    let needs_inference = front.title.is_none() && row.and_then(|r| r.title.as_ref()).is_none()
+        || front.date.is_none() && row.and_then(|r| r.date).is_none()
+        || front.signatories.is_empty() && row.is_none_or(|r| r.signatories.is_empty());
     let inferred = if needs_inference {
         infer(split.body, &|text| country::alpha2(text).is_some())
     } else {
@@ -319,59 +355,63 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
     let front_line = |name: &str| Provenance::FrontMatter {
         line: front.lines.get(name).copied().unwrap_or(1),
     };
-    let (title, title_from) = match (&front.title, &inferred.title) {
-        (Some(title), _) => (title.clone(), front_line("title")),
-        (None, Some((title, line))) => (
-            title.clone(),
-            Provenance::Inferred {
-                line: file_line(*line),
-            },
-        ),
-        (None, None) => (file.id.clone(), Provenance::Default),
+    let inferred_at = |line: usize| Provenance::Inferred {
+        line: file_line(line),
     };
-    let (date, date_from) = match (front.date, &inferred.date) {
-        (Some(date), _) => (Some(date), Some(front_line("date"))),
-        (None, Some((date, line))) => (
-            Some(*date),
-            Some(Provenance::Inferred {
-                line: file_line(*line),
-            }),
-        ),
-        (None, None) => (None, None),
+
+    let (title, title_from) = if let Some(title) = &front.title {
+        (title.clone(), front_line("title"))
+    } else if let Some((row, title)) = row.and_then(|r| Some((r, r.title.as_ref()?))) {
+        (title.clone(), from_row(row))
+    } else if let Some((title, line)) = &inferred.title {
+        (title.clone(), inferred_at(*line))
+    } else {
+        (file.id.clone(), Provenance::Default)
+    };
+    let (date, date_from) = if let Some(date) = front.date {
+        (Some(date), Some(front_line("date")))
+    } else if let Some((row, date)) = row.and_then(|r| Some((r, r.date?))) {
+        (Some(date), Some(from_row(row)))
+    } else if let Some((date, line)) = &inferred.date {
+        (Some(*date), Some(inferred_at(*line)))
+    } else {
+        (None, None)
     };
     let (signatories, signatories_from): (Vec<Signatory>, Vec<Provenance>) =
-        if front.signatories.is_empty() {
-            inferred
-                .signatories
-                .iter()
-                .map(|(signatory, line)| {
-                    (
-                        signatory.clone(),
-                        Provenance::Inferred {
-                            line: file_line(*line),
-                        },
-                    )
-                })
-                .unzip()
-        } else {
+        if !front.signatories.is_empty() {
             let from = front_line("signatories");
             (
                 front.signatories.clone(),
                 vec![from; front.signatories.len()],
             )
+        } else if let Some(row) = row.filter(|r| !r.signatories.is_empty()) {
+            (
+                row.signatories.clone(),
+                vec![from_row(row); row.signatories.len()],
+            )
+        } else {
+            inferred
+                .signatories
+                .iter()
+                .map(|(signatory, line)| (signatory.clone(), inferred_at(*line)))
+                .unzip()
         };
+    let signatories = signatories.into_iter().map(canonical_country).collect();
+    let mut extra = row.map(|r| r.extra.clone()).unwrap_or_default();
+    // Front matter wins here too, key by key.
+    extra.extend(front.extra);
     let parsed = passages(split.body, split.body_line, &title);
     let statement = Statement {
         id: file.id.clone(),
         path: file.rel_path.clone(),
         title,
         date,
-        issuer: front.issuer,
-        kind: front.kind,
+        issuer: front.issuer.or_else(|| row.and_then(|r| r.issuer.clone())),
+        kind: front.kind.or_else(|| row.and_then(|r| r.kind.clone())),
         signatories,
-        source: front.source,
+        source: front.source.or_else(|| row.and_then(|r| r.source.clone())),
         topics: front.topics,
-        extra: front.extra,
+        extra,
         passages: parsed.passages.len() as u64,
         words: parsed
             .passages
@@ -379,6 +419,11 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
             .map(|p| word_count(&p.text) as u64)
             .sum(),
     };
+    let warnings = front
+        .warnings
+        .into_iter()
+        .map(|(line, message)| Finding::warning(&file.abs_path, Some(line), message))
+        .collect();
     Ok(ParsedStatement {
         statement,
         passages: parsed.passages,
@@ -387,8 +432,26 @@ pub fn parse_statement(file: &CorpusFile, source: &str) -> Result<ParsedStatemen
             title: title_from,
             date: date_from,
             signatories: signatories_from,
+            sidecar: sidecar.map(|entry| SidecarSource {
+                path: entry.path.display().to_string(),
+                columns: entry.row.columns.clone(),
+            }),
         },
+        warnings,
     })
+}
+
+/// A signatory's country under its one canonical name, so that "UK" and "United Kingdom" are
+/// one signatory; organisations and unknown names stay as written.
+fn canonical_country(mut signatory: Signatory) -> Signatory {
+    if let Some(name) = signatory
+        .country
+        .as_deref()
+        .and_then(country::canonical_name)
+    {
+        signatory.country = Some(name.to_string());
+    }
+    signatory
 }
 
 /// Decodes a file's bytes: UTF-8 (a byte-order mark dropped), or else Windows-1252, the

@@ -12,9 +12,9 @@ use tantivy::Index;
 
 pub use reader::{CorpusIndex, StoredPassage};
 pub use schema::Fields;
-pub use writer::{IngestReport, Skipped, ingest};
+pub use writer::{IngestOptions, IngestReport, Skipped, ingest};
 
-use crate::corpus::CorpusFile;
+use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use schema::{INGEST_FINGERPRINT, SCHEMA_VERSION};
 
@@ -29,6 +29,22 @@ pub struct Manifest {
     pub corpus: String,
     /// By path relative to the corpus.
     pub files: BTreeMap<String, FileEntry>,
+    /// The metadata files (`metadata.csv`) read, by path relative to the corpus.
+    #[serde(default)]
+    pub sidecars: BTreeMap<String, SidecarStamp>,
+    /// The `--column FIELD=COLUMN` mapping the metadata files were read with; later updates,
+    /// including the automatic ones before a search, read them the same way.
+    #[serde(default)]
+    pub columns: Vec<(String, String)>,
+}
+
+/// What is needed to tell whether a metadata file changed, and why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SidecarStamp {
+    pub size: u64,
+    pub mtime_ns: u128,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,22 +58,32 @@ pub struct FileEntry {
     /// Why the file was skipped, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// BLAKE3 of the metadata-file row the file was indexed with, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sidecar_row: Option<String>,
 }
 
 impl Manifest {
     /// Whether the files on disk are exactly those recorded, judged by size and mtime alone so
     /// that a check costs one `stat` per file.
-    pub fn matches(&self, corpus: &str, files: &[CorpusFile]) -> bool {
+    pub fn matches(&self, corpus_key: &str, corpus: &Corpus, columns: &[(String, String)]) -> bool {
         self.schema_version == SCHEMA_VERSION
             && self.ingest_fingerprint == INGEST_FINGERPRINT
-            && self.corpus == corpus
-            && self.files.len() == files.len()
-            && files.iter().all(|file| {
+            && self.corpus == corpus_key
+            && self.columns == columns
+            && self.files.len() == corpus.files.len()
+            && corpus.files.iter().all(|file| {
                 self.files.get(&file.rel_path).is_some_and(|entry| {
                     entry.size == file.size
                         && entry.mtime_ns == file.mtime_ns
                         && entry.id == file.id
                 })
+            })
+            && self.sidecars.len() == corpus.sidecars.len()
+            && corpus.sidecars.iter().all(|file| {
+                self.sidecars
+                    .get(&file.rel_path)
+                    .is_some_and(|stamp| stamp.size == file.size && stamp.mtime_ns == file.mtime_ns)
             })
     }
 
@@ -68,12 +94,17 @@ impl Manifest {
             .count()
     }
 
-    /// The files the last ingest skipped, with why.
+    /// The files the last ingest skipped, and the metadata files it could not read, with why.
     pub fn skipped(&self, corpus: &Path) -> Vec<Skipped> {
-        self.files
+        let files = self.files.iter().map(|(path, entry)| (path, &entry.error));
+        let sidecars = self
+            .sidecars
             .iter()
-            .filter_map(|(path, entry)| {
-                entry.error.as_ref().map(|message| Skipped {
+            .map(|(path, stamp)| (path, &stamp.error));
+        files
+            .chain(sidecars)
+            .filter_map(|(path, error)| {
+                error.as_ref().map(|message| Skipped {
                     path: corpus.join(path),
                     message: message.clone(),
                 })

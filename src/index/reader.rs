@@ -9,7 +9,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
-use super::{Fields, IngestReport, Locations, OpenOutcome, ingest, open};
+use super::{Fields, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
 use crate::corpus::{PassageKind, Statement, discover};
 use crate::error::{Error, Result};
 
@@ -42,22 +42,21 @@ impl CorpusIndex {
             OpenOutcome::Ready(opened) => {
                 // An index without its corpus is still searchable as it stands.
                 let current = !locations.corpus.is_dir() || {
-                    let files = discover(&locations.corpus)?;
-                    opened
-                        .manifest
-                        .as_ref()
-                        .is_some_and(|manifest| manifest.matches(&locations.corpus_key(), &files))
+                    let corpus = discover(&locations.corpus)?;
+                    opened.manifest.as_ref().is_some_and(|manifest| {
+                        manifest.matches(&locations.corpus_key(), &corpus, &manifest.columns)
+                    })
                 };
                 if current {
                     (*opened, None)
                 } else {
                     drop(opened);
-                    let report = ingest(locations, false, false)?;
+                    let report = ingest(locations, &IngestOptions::default())?;
                     (reopen(locations)?, Some(report))
                 }
             }
             OpenOutcome::Missing | OpenOutcome::Outdated(_) => {
-                let report = ingest(locations, false, false)?;
+                let report = ingest(locations, &IngestOptions::default())?;
                 (reopen(locations)?, Some(report))
             }
         };

@@ -10,8 +10,14 @@ use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 use super::schema::{
     INGEST_FINGERPRINT, RECORD_PASSAGE, RECORD_STATEMENT, SCHEMA_VERSION, doc_hash,
 };
-use super::{Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, create, open};
-use crate::corpus::{CorpusFile, ParsedStatement, decode_source, discover, parse_statement};
+use rayon::prelude::*;
+
+use super::{
+    Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp, create, open,
+};
+use crate::corpus::{
+    CorpusFile, Finding, Loaded, ParsedStatement, Sidecars, discover, load, row_fingerprint,
+};
 use crate::error::{Error, Result};
 
 /// Memory for tantivy's indexing buffers, shared by its threads.
@@ -44,17 +50,32 @@ pub struct Skipped {
     pub message: String,
 }
 
+/// How to ingest.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Build the index from scratch.
+    pub rebuild: bool,
+    /// Show a progress bar on a terminal.
+    pub progress: bool,
+    /// `--column FIELD=COLUMN` pairs for the metadata files; `None` keeps the last ingest's.
+    pub columns: Option<Vec<(String, String)>>,
+}
+
+/// Files parsed at once: enough to keep every core busy, few enough that memory stays bounded
+/// whatever the size of the corpus, as tantivy indexes one batch while the next is parsed.
+const BATCH_FILES: usize = 256;
+
 /// Brings the index at `locations.index` in line with the corpus. Unchanged files are not
 /// read again; changed, added and removed ones are applied in one commit, so an interrupted
 /// ingest leaves the previous index whole.
-pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<IngestReport> {
+pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestReport> {
     let started = Instant::now();
-    let files = discover(&locations.corpus)?;
+    let corpus = discover(&locations.corpus)?;
     let corpus_key = locations.corpus_key();
     let mut created = false;
     let mut replacement: Option<Replacement> = None;
     let (opened, rebuilt) = match open(&locations.index)? {
-        OpenOutcome::Ready(opened) if !rebuild => (*opened, None),
+        OpenOutcome::Ready(opened) if !options.rebuild => (*opened, None),
         OpenOutcome::Missing => {
             created = true;
             (create(&locations.index)?, None)
@@ -77,7 +98,12 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     } = opened;
     let previous = manifest.unwrap_or_default();
     let same_corpus = previous.corpus == corpus_key;
-    if same_corpus && previous.matches(&corpus_key, &files) {
+    let columns = match &options.columns {
+        Some(columns) => columns.clone(),
+        None if options.rebuild => Vec::new(),
+        None => previous.columns.clone(),
+    };
+    if same_corpus && previous.matches(&corpus_key, &corpus, &columns) {
         return Ok(IngestReport {
             statements: previous.statements(),
             passages: previous.passages(),
@@ -103,129 +129,148 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
         writer.delete_all_documents()?;
     }
 
-    let bar = progress_bar(progress, files.len());
     let mut report = IngestReport {
         rebuilt,
         created,
         ..IngestReport::default()
     };
+    let sidecars = Sidecars::read(&corpus, &columns);
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
         ingest_fingerprint: INGEST_FINGERPRINT.to_string(),
         corpus: corpus_key,
         files: BTreeMap::new(),
+        sidecars: BTreeMap::new(),
+        columns,
     };
-    let mut to_delete: Vec<String> = Vec::new();
-    let mut to_add: Vec<ParsedStatement> = Vec::new();
-    for file in &files {
-        bar.inc(1);
+    for sidecar in &corpus.sidecars {
+        let failure = sidecars
+            .failures
+            .iter()
+            .find(|(path, _)| *path == sidecar.rel_path)
+            .map(|(_, finding)| finding.to_string());
+        if let Some(message) = &failure {
+            report.skipped.push(Skipped {
+                path: sidecar.abs_path.clone(),
+                message: message.clone(),
+            });
+        }
+        manifest.sidecars.insert(
+            sidecar.rel_path.clone(),
+            SidecarStamp {
+                size: sidecar.size,
+                mtime_ns: sidecar.mtime_ns,
+                error: failure,
+            },
+        );
+    }
+    report
+        .warnings
+        .extend(sidecars.warnings.iter().map(ToString::to_string));
+
+    // Documents of removed files, and of files whose id another file now holds, go first: a
+    // delete in tantivy removes what was added before it, and the id may be added again below.
+    let mut early_deletes: Vec<String> = Vec::new();
+    for (path, entry) in &previous_files {
+        let gone = !corpus.files.iter().any(|file| file.rel_path == *path);
+        if gone && entry.error.is_none() {
+            early_deletes.push(entry.id.clone());
+            report.removed += 1;
+        }
+    }
+    let mut to_read: Vec<(&CorpusFile, Option<&FileEntry>, Option<String>)> = Vec::new();
+    for file in &corpus.files {
         // Only a file that was indexed has documents to replace; a skipped one left none.
-        let known = previous_files.get(&file.rel_path);
-        let indexed = known.filter(|entry| entry.error.is_none());
+        let indexed = previous_files
+            .get(&file.rel_path)
+            .filter(|entry| entry.error.is_none());
         if let Some(first) = &file.duplicate_of {
-            let message = Error::DuplicateId {
-                id: file.id.clone(),
-                first: locations.corpus.join(first),
-                second: file.abs_path.clone(),
-            }
-            .to_string();
-            to_delete.extend(indexed.map(|entry| entry.id.clone()));
-            let entry = skip(file, message, &mut report);
+            let finding = Finding::from_error(
+                &file.abs_path,
+                &Error::DuplicateId {
+                    id: file.id.clone(),
+                    first: locations.corpus.join(first),
+                    second: file.abs_path.clone(),
+                },
+            );
+            early_deletes.extend(indexed.map(|entry| entry.id.clone()));
+            let entry = skip(file, finding.to_string(), &mut report);
             manifest.files.insert(file.rel_path.clone(), entry);
             continue;
         }
+        let row = sidecars
+            .entry_for(file)
+            .map(|entry| row_fingerprint(entry.row));
         if let Some(entry) = indexed
             && entry.size == file.size
             && entry.mtime_ns == file.mtime_ns
             && entry.id == file.id
+            && entry.sidecar_row == row
         {
             manifest.files.insert(file.rel_path.clone(), entry.clone());
             continue;
         }
-        let bytes = match std::fs::read(&file.abs_path) {
-            Ok(bytes) => bytes,
-            Err(source) => {
-                // An unreadable file is skipped like a broken one: the rest still gets indexed.
-                let message = Error::Read {
-                    path: file.abs_path.clone(),
-                    source,
-                }
-                .to_string();
-                to_delete.extend(indexed.map(|entry| entry.id.clone()));
-                let entry = skip(file, message, &mut report);
-                manifest.files.insert(file.rel_path.clone(), entry);
-                continue;
-            }
-        };
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        if let Some(entry) = indexed
-            && entry.hash == hash
-            && entry.id == file.id
-        {
-            // Touched but not changed: only the recorded size and time move on.
-            manifest.files.insert(
-                file.rel_path.clone(),
-                FileEntry {
-                    size: file.size,
-                    mtime_ns: file.mtime_ns,
-                    ..entry.clone()
-                },
-            );
-            continue;
-        }
-        if let Some(entry) = indexed {
-            to_delete.push(entry.id.clone());
-        }
-        let mut entry = FileEntry {
-            id: file.id.clone(),
-            size: file.size,
-            mtime_ns: file.mtime_ns,
-            hash,
-            passages: 0,
-            error: None,
-        };
-        let (source, windows_1252) = decode_source(&bytes);
-        if windows_1252 {
-            report.warnings.push(format!(
-                "{}: not valid UTF-8; read as Windows-1252",
-                file.abs_path.display()
-            ));
-        }
-        match parse_statement(file, &source) {
-            Ok(parsed) => {
-                entry.passages = parsed.passages.len() as u64;
-                to_add.push(parsed);
-                if known.is_some() {
-                    report.changed += 1;
-                } else {
-                    report.added += 1;
-                }
-            }
-            Err(err) => {
-                entry.error = Some(err.to_string());
-                report.skipped.push(Skipped {
-                    path: file.abs_path.clone(),
-                    message: err.to_string(),
-                });
-            }
-        }
-        manifest.files.insert(file.rel_path.clone(), entry);
+        to_read.push((file, indexed, row));
     }
-    bar.finish_and_clear();
-    for (path, entry) in &previous_files {
-        if !manifest.files.contains_key(path) && entry.error.is_none() {
-            to_delete.push(entry.id.clone());
-            report.removed += 1;
-        }
-    }
-
-    // Deletes apply to documents added before them, so all deletes go first.
-    for id in &to_delete {
+    for id in &early_deletes {
         writer.delete_term(Term::from_field_text(fields.doc, id));
     }
-    for parsed in &to_add {
-        add_statement(&writer, &fields, parsed)?;
+
+    let bar = progress_bar(options.progress, to_read.len());
+    for batch in to_read.chunks(BATCH_FILES) {
+        let outcomes: Vec<Outcome> = batch
+            .par_iter()
+            .map(|(file, indexed, _)| read_file(file, *indexed, &sidecars))
+            .collect();
+        for ((file, indexed, row), outcome) in batch.iter().zip(outcomes) {
+            bar.inc(1);
+            let entry = match outcome {
+                Outcome::Unreadable(message) => skip(file, message, &mut report),
+                Outcome::Unchanged(entry) => FileEntry {
+                    size: file.size,
+                    mtime_ns: file.mtime_ns,
+                    ..entry
+                },
+                Outcome::Read { hash, loaded } => {
+                    report
+                        .warnings
+                        .extend(loaded.warnings.iter().map(ToString::to_string));
+                    if let Some(entry) = indexed {
+                        writer.delete_term(Term::from_field_text(fields.doc, &entry.id));
+                    }
+                    match loaded.parsed {
+                        Ok(parsed) => {
+                            add_statement(&writer, &fields, &parsed)?;
+                            if indexed.is_some() {
+                                report.changed += 1;
+                            } else {
+                                report.added += 1;
+                            }
+                            FileEntry {
+                                id: file.id.clone(),
+                                size: file.size,
+                                mtime_ns: file.mtime_ns,
+                                hash,
+                                passages: parsed.passages.len() as u64,
+                                error: None,
+                                sidecar_row: row.clone(),
+                            }
+                        }
+                        Err(err) => {
+                            let message = Finding::from_error(&file.abs_path, &err).to_string();
+                            FileEntry {
+                                hash,
+                                ..skip(file, message, &mut report)
+                            }
+                        }
+                    }
+                }
+            };
+            manifest.files.insert(file.rel_path.clone(), entry);
+        }
     }
+    bar.finish_and_clear();
+
     let payload = serde_json::to_string(&manifest).map_err(|err| Error::Index {
         path: locations.index.clone(),
         message: format!("cannot record the manifest: {err}"),
@@ -244,6 +289,45 @@ pub fn ingest(locations: &Locations, rebuild: bool, progress: bool) -> Result<In
     Ok(report)
 }
 
+/// What reading one changed-looking file found.
+enum Outcome {
+    Unreadable(String),
+    /// Touched but not changed: only the recorded size and time move on.
+    Unchanged(FileEntry),
+    Read {
+        hash: String,
+        loaded: Box<Loaded>,
+    },
+}
+
+fn read_file(file: &CorpusFile, indexed: Option<&FileEntry>, sidecars: &Sidecars) -> Outcome {
+    let bytes = match std::fs::read(&file.abs_path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            let err = Error::Read {
+                path: file.abs_path.clone(),
+                source,
+            };
+            return Outcome::Unreadable(Finding::from_error(&file.abs_path, &err).to_string());
+        }
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let row = sidecars
+        .entry_for(file)
+        .map(|entry| row_fingerprint(entry.row));
+    if let Some(entry) = indexed
+        && entry.hash == hash
+        && entry.id == file.id
+        && entry.sidecar_row == row
+    {
+        return Outcome::Unchanged(entry.clone());
+    }
+    Outcome::Read {
+        hash,
+        loaded: Box::new(load(file, &bytes, sidecars)),
+    }
+}
+
 /// Reports a file that cannot be indexed; its manifest entry keeps the reason, so that a later
 /// run that finds nothing changed can say it again.
 fn skip(file: &CorpusFile, message: String, report: &mut IngestReport) -> FileEntry {
@@ -258,6 +342,7 @@ fn skip(file: &CorpusFile, message: String, report: &mut IngestReport) -> FileEn
         hash: String::new(),
         passages: 0,
         error: Some(message),
+        sidecar_row: None,
     }
 }
 

@@ -396,6 +396,10 @@ pub fn inspection(
     let from = |provenance: &Provenance| match provenance {
         Provenance::FrontMatter { line } => format!("front matter, line {line}"),
         Provenance::Inferred { line } => format!("inferred from line {line}"),
+        Provenance::Sidecar { line } => match &parsed.provenance.sidecar {
+            Some(sidecar) => format!("{}, line {line}", sidecar.path),
+            None => format!("metadata file, line {line}"),
+        },
         Provenance::Default => "file name".to_string(),
     };
     match format {
@@ -451,6 +455,58 @@ pub fn inspection(
             }),
         ),
         other => Err(unsupported(other, "inspect")),
+    }
+}
+
+/// Prints what `check` found, one record per finding.
+pub fn findings(
+    out: &mut dyn WriteColor,
+    findings: &[crate::corpus::Finding],
+    options: &Options,
+) -> io::Result<()> {
+    const HEADER: [&str; 4] = ["path", "line", "level", "message"];
+    let cells = |f: &crate::corpus::Finding| {
+        vec![
+            f.path.display().to_string(),
+            f.line.map(|line| line.to_string()).unwrap_or_default(),
+            f.level.as_str().to_string(),
+            f.message.clone(),
+        ]
+    };
+    match options.format {
+        Format::Text => {
+            for finding in findings {
+                writeln!(out, "{finding}")?;
+            }
+            Ok(())
+        }
+        Format::Json => json::document(
+            out,
+            &serde_json::json!({ "schema": crate::search::RECORD_SCHEMA, "findings": findings }),
+        ),
+        Format::Jsonl => json::lines_with(out, findings, options.fields.as_deref()),
+        Format::Csv | Format::Tsv => {
+            self::csv::table(out, options.sheet(), &HEADER, findings.iter().map(cells))
+        }
+        Format::Md => {
+            writeln!(out, "| file | line | level | message |")?;
+            writeln!(out, "|---|---:|---|---|")?;
+            for finding in findings {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    markdown::escape(&finding.path.display().to_string()),
+                    finding
+                        .line
+                        .map(|line| line.to_string())
+                        .unwrap_or_default(),
+                    finding.level.as_str(),
+                    markdown::escape(&finding.message)
+                )?;
+            }
+            Ok(())
+        }
+        Format::CslJson | Format::Bibtex | Format::Ris => Err(unsupported(options.format, "check")),
     }
 }
 

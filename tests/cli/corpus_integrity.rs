@@ -166,7 +166,9 @@ fn drop_list_number(line: &str) -> String {
 
 /// Checks every statement of a folder; returns the number of statements checked.
 fn assert_no_word_lost(corpus: &Path) -> usize {
-    let files = discover(corpus).unwrap_or_else(|err| panic!("{}: {err}", corpus.display()));
+    let files = discover(corpus)
+        .unwrap_or_else(|err| panic!("{}: {err}", corpus.display()))
+        .files;
     assert!(
         !files.is_empty(),
         "{} holds no statements",
@@ -174,7 +176,7 @@ fn assert_no_word_lost(corpus: &Path) -> usize {
     );
     for file in &files {
         let (source, _) = decode_source(&std::fs::read(&file.abs_path).unwrap());
-        let parsed = parse_statement(file, &source).unwrap_or_else(|err| panic!("{err}"));
+        let parsed = parse_statement(file, &source, None).unwrap_or_else(|err| panic!("{err}"));
         assert!(
             !parsed.statement.title.is_empty(),
             "{}: empty title",

@@ -215,7 +215,7 @@ fn shipped_unknown_citation_is_an_error() {
 fn duplicate_message() -> String {
     let root = duplicate_ids_fixture();
     format!(
-        "verbatim: skipped {}: the document id `a/same-id` is already taken by {}; \
+        "{}: error: the document id `a/same-id` is already taken by {}; \
          rename one of the two files",
         root.join("a/same-id.txt").display(),
         root.join("a/same-id.md").display()

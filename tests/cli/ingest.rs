@@ -305,20 +305,21 @@ fn a_file_with_bad_front_matter_is_reported_and_the_rest_indexed() {
     let verbatim = Verbatim::new(corpus.path());
     let run = verbatim.run(&["ingest"]).expect_code(1);
     let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert_eq!(lines.len(), 3, "{}", run.stderr);
     let bad = corpus.path().join("bad.md");
     assert_eq!(
         lines[0],
         format!(
-            "verbatim: skipped {}:3: field `date`: `soon` is not a date (expected YYYY-MM-DD or YYYY)",
+            "{}:3: error: field `date`: `soon` is not a date (expected YYYY-MM-DD or YYYY)",
             bad.display()
         )
     );
+    assert_eq!(lines[1], "verbatim: skipped 1 file; the rest is indexed");
     assert!(
-        lines[1].starts_with("indexed 5 statements, 56 passages in ")
-            && lines[1].ends_with("; 1 file skipped"),
+        lines[2].starts_with("indexed 5 statements, 56 passages in ")
+            && lines[2].ends_with("; 1 file skipped"),
         "{}",
-        lines[1]
+        lines[2]
     );
     let (_, hits) = verbatim.search("quillfeather", &[]);
     assert_eq!(hits.len(), 1);
@@ -469,7 +470,7 @@ fn a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() {
     let verbatim = Verbatim::new(corpus.path());
     let run = verbatim.run(&["ingest"]).expect_code(0);
     let warning = format!(
-        "verbatim: warning: {}: not valid UTF-8; read as Windows-1252",
+        "{}: warning: not valid UTF-8; read as Windows-1252",
         corpus.path().join("old-memo.md").display()
     );
     assert!(
