@@ -5,7 +5,7 @@ use std::str::FromStr;
 use crate::index::schema::exact_analyzer;
 
 /// Common names that the ISO tables do not carry, normalised as in [`normalise`].
-const ALIASES: [(&str, &str); 14] = [
+const ALIASES: &[(&str, &str)] = &[
     ("uk", "GB"),
     ("britain", "GB"),
     ("unitedkingdom", "GB"),
@@ -20,6 +20,21 @@ const ALIASES: [(&str, &str); 14] = [
     ("czechia", "CZ"),
     ("bosniaherzegovina", "BA"),
     ("vietnam", "VN"),
+    ("northmacedonia", "MK"),
+    ("turkiye", "TR"),
+    ("republicofthecongo", "CG"),
+    ("drc", "CD"),
+    ("drcongo", "CD"),
+    ("bonairesinteustatiusandsaba", "BQ"),
+    ("cocoskeelingislands", "CC"),
+    ("sainthelenaascensionandtristandacunha", "SH"),
+    ("easttimor", "TL"),
+    ("slovakrepublic", "SK"),
+    ("kyrgyzrepublic", "KG"),
+    ("uae", "AE"),
+    ("stkittsandnevis", "KN"),
+    ("stvincentandthegrenadines", "VC"),
+    ("korearepublicof", "KR"),
 ];
 
 /// The ISO 3166-1 alpha-2 code of a country name, alias or code, if it names one.
@@ -405,6 +420,10 @@ mod tests {
             assert_eq!(super::canonical_name(input), Some(name), "{input}");
         }
         assert_eq!(super::canonical_name("European Union"), None);
+        // Every canonical name reads back as its own country.
+        for (code, name) in super::NAMES {
+            assert_eq!(super::alpha2(name), Some(code), "{name}");
+        }
         assert!(super::NAMES.windows(2).all(|pair| pair[0].0 < pair[1].0));
     }
 

@@ -7,8 +7,9 @@ use std::time::UNIX_EPOCH;
 use super::sidecar::SIDECAR_NAMES;
 use crate::error::{Error, Result};
 
-/// File extensions read as statements: Markdown (plain text is Markdown without markup).
-const EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+/// File extensions read as statements: Markdown (plain text is Markdown without markup) and
+/// HTML pages.
+const EXTENSIONS: [&str; 5] = ["md", "markdown", "txt", "html", "htm"];
 
 /// A statement file found in the corpus, with what is needed to tell whether it changed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -115,7 +115,8 @@ impl FrontMatter {
             let line = err
                 .location()
                 .map_or(first_line, |loc| first_line + loc.line() - 1);
-            at(line, format!("front matter is not valid YAML: {err}"))
+            let message = file_lines(&err.to_string(), first_line - 1);
+            at(line, format!("front matter is not valid YAML: {message}"))
         })?;
         let mapping = match value {
             Value::Mapping(mapping) => mapping,
@@ -324,12 +325,39 @@ fn signatories(value: &Value) -> std::result::Result<Vec<Signatory>, String> {
     Ok(out)
 }
 
-/// A signatory given as bare text: a country when it names one, else a person or organisation.
+/// The YAML parser counts lines from the start of the front matter; the reader needs the
+/// file's own line numbers, so every "line N" of its message moves down by `offset`.
+fn file_lines(message: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        let (before, after) = rest.split_at(at + "line ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(line) => out.push_str(&(line + offset).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A signatory given as bare text: a country when it names one, "Name, Role" when it reads as
+/// one, else a person or organisation of that name.
 pub fn signatory_from_text(text: &str) -> Signatory {
     let text = clean_inline(text);
+    let is_country = |text: &str| country::alpha2(text).is_some();
     if text.is_empty() {
         Signatory::default()
-    } else if country::alpha2(&text).is_some() {
+    } else if let Some(person) = text
+        .contains(',')
+        .then(|| super::infer::signatory_text(&text, &is_country))
+        .flatten()
+    {
+        person
+    } else if is_country(&text) {
         Signatory {
             country: Some(text),
             ..Signatory::default()
@@ -446,5 +474,12 @@ mod tests {
         let err = parse("title: A\ndate: [2020\n").unwrap_err().to_string();
         assert!(err.starts_with("x.md:"), "{err}");
         assert!(err.contains("front matter is not valid YAML"), "{err}");
+        assert_eq!(
+            file_lines(
+                "end of stream at line 3 column 1, while scanning at line 1 column 8",
+                1
+            ),
+            "end of stream at line 4 column 1, while scanning at line 2 column 8"
+        );
     }
 }

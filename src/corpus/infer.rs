@@ -469,12 +469,43 @@ fn signatories_under_heading(
         {
             break;
         }
+        if line.text.contains('|') {
+            // A table of signatories: a row with a country cell is one; a header or separator
+            // row before the first is skipped.
+            match table_row_signatory(line.text, is_country) {
+                Some(signatory) => found.push((signatory, line.number)),
+                None if found.is_empty() => continue,
+                None => break,
+            }
+            continue;
+        }
         let Some(signatory) = signatory_line(line.text, is_country, false) else {
             break;
         };
         found.push((signatory, line.number));
     }
     found
+}
+
+/// "United Kingdom | Home Secretary": the country cell is the country, the others the role.
+fn table_row_signatory(line: &str, is_country: &dyn Fn(&str) -> bool) -> Option<Signatory> {
+    let cells: Vec<String> = line
+        .split('|')
+        .map(clean)
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    let at = cells.iter().position(|cell| is_country(cell))?;
+    let role: Vec<&str> = cells
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != at)
+        .map(|(_, cell)| cell.as_str())
+        .collect();
+    Some(Signatory {
+        name: None,
+        role: Some(role.join(", ")).filter(|role| !role.is_empty()),
+        country: Some(cells[at].clone()),
+    })
 }
 
 /// A block of at least two "Name, Role" lines (possibly with country-only lines) at the end
@@ -524,6 +555,12 @@ fn is_thematic_break(text: &str) -> bool {
     };
     let rest: Vec<char> = marks.collect();
     matches!(first, '-' | '*' | '_') && rest.len() >= 2 && rest.iter().all(|c| *c == first)
+}
+
+/// A signatory written on one line, "Name, Role" or "Name, Role of Country", as a metadata
+/// file or a bare front-matter entry gives it.
+pub fn signatory_text(text: &str, is_country: &dyn Fn(&str) -> bool) -> Option<Signatory> {
+    signatory_line(text, is_country, false)
 }
 
 /// Parses one signatory line. `strict` (used without a signatories heading) accepts only
@@ -1004,6 +1041,24 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(strip_honorifics(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn a_table_of_signatories_gives_one_per_country_row() {
+        let body = "# Statement\n\nText.\n\n## Signatories\n\n| Country | Minister |\n|---|---|\n| United Kingdom | Home Secretary |\n| Australia | |\n";
+        let found = infer(body, &|text| crate::country::alpha2(text).is_some());
+        let countries: Vec<(Option<&str>, Option<&str>)> = found
+            .signatories
+            .iter()
+            .map(|(s, _)| (s.country.as_deref(), s.role.as_deref()))
+            .collect();
+        assert_eq!(
+            countries,
+            [
+                (Some("United Kingdom"), Some("Home Secretary")),
+                (Some("Australia"), None)
+            ]
+        );
     }
 
     #[test]

@@ -313,7 +313,7 @@ impl Walker<'_> {
 }
 
 /// A reference-list entry: "[1] <https://…>" or "[12] Author, Title".
-fn is_reference_entry(text: &str) -> bool {
+pub(super) fn is_reference_entry(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('[') else {
         return false;
     };

@@ -3,6 +3,7 @@
 mod discover;
 mod finding;
 mod frontmatter;
+mod html;
 mod infer;
 mod load;
 mod markdown;
@@ -270,6 +271,10 @@ pub enum Provenance {
     Inferred {
         line: usize,
     },
+    /// An HTML page's head: `<title>` or a `<meta>` tag, at its line.
+    HtmlHead {
+        line: usize,
+    },
     /// A row of the folder's metadata file (`metadata.csv`), at its line there.
     Sidecar {
         line: usize,
@@ -322,8 +327,24 @@ pub fn parse_statement(
     source: &str,
     sidecar: Option<SidecarEntry<'_>>,
 ) -> Result<ParsedStatement> {
-    let split = split_front_matter(source);
-    if split.yaml.is_none()
+    let row = sidecar.map(|entry| entry.row);
+    let is_html = file.rel_path.rsplit_once('.').is_some_and(|(_, ext)| {
+        ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
+    });
+    // HTML has no front matter; its head (<title>, <meta>) ranks where front matter would not.
+    let mut page = is_html.then(|| html::read_html(source, row.and_then(|r| r.title.as_deref())));
+    let split = if is_html {
+        frontmatter::Split {
+            yaml: None,
+            yaml_line: 0,
+            body: "",
+            body_line: 1,
+        }
+    } else {
+        split_front_matter(source)
+    };
+    if !is_html
+        && split.yaml.is_none()
         && source
             .lines()
             .next()
@@ -341,17 +362,37 @@ pub fn parse_statement(
         Some(yaml) => FrontMatter::parse(yaml, split.yaml_line, &file.abs_path)?,
         None => FrontMatter::default(),
     };
-    let row = sidecar.map(|entry| entry.row);
+    let head_title = page.as_ref().and_then(|page| {
+        let (title, line) = page.title.clone()?;
+        // "Statement title | Site name": the page's own first heading is the statement's title.
+        let heading = page
+            .headings
+            .first()
+            .filter(|heading| heading.len() < title.len() && title.starts_with(heading.as_str()));
+        Some((heading.cloned().unwrap_or(title), line))
+    });
+    let head_date = page.as_ref().and_then(|page| {
+        let (text, line) = page.date.as_ref()?;
+        Some((StatementDate::parse(text)?, *line))
+    });
     let from_row = |row: &SidecarRow| Provenance::Sidecar { line: row.line };
-    let needs_inference = front.title.is_none() && row.and_then(|r| r.title.as_ref()).is_none()
-        || front.date.is_none() && row.and_then(|r| r.date).is_none()
+    let needs_inference = front.title.is_none()
+        && row.and_then(|r| r.title.as_ref()).is_none()
+        && head_title.is_none()
+        || front.date.is_none() && row.and_then(|r| r.date).is_none() && head_date.is_none()
         || front.signatories.is_empty() && row.is_none_or(|r| r.signatories.is_empty());
+    let inference_text = page
+        .as_ref()
+        .map_or(split.body, |page| page.outline.as_str());
     let inferred = if needs_inference {
-        infer(split.body, &|text| country::alpha2(text).is_some())
+        infer(inference_text, &|text| country::alpha2(text).is_some())
     } else {
         Inferred::default()
     };
-    let file_line = |body_line: usize| split.body_line + body_line - 1;
+    let file_line = |text_line: usize| match &page {
+        Some(page) => page.outline_lines.get(text_line - 1).copied().unwrap_or(1),
+        None => split.body_line + text_line - 1,
+    };
     let front_line = |name: &str| Provenance::FrontMatter {
         line: front.lines.get(name).copied().unwrap_or(1),
     };
@@ -363,6 +404,8 @@ pub fn parse_statement(
         (title.clone(), front_line("title"))
     } else if let Some((row, title)) = row.and_then(|r| Some((r, r.title.as_ref()?))) {
         (title.clone(), from_row(row))
+    } else if let Some((title, line)) = &head_title {
+        (title.clone(), Provenance::HtmlHead { line: *line })
     } else if let Some((title, line)) = &inferred.title {
         (title.clone(), inferred_at(*line))
     } else {
@@ -372,6 +415,8 @@ pub fn parse_statement(
         (Some(date), Some(front_line("date")))
     } else if let Some((row, date)) = row.and_then(|r| Some((r, r.date?))) {
         (Some(date), Some(from_row(row)))
+    } else if let Some((date, line)) = head_date {
+        (Some(date), Some(Provenance::HtmlHead { line }))
     } else if let Some((date, line)) = &inferred.date {
         (Some(*date), Some(inferred_at(*line)))
     } else {
@@ -397,16 +442,37 @@ pub fn parse_statement(
                 .unzip()
         };
     let signatories = signatories.into_iter().map(canonical_country).collect();
+    let mut front_issuer_fallback = None;
     let mut extra = row.map(|r| r.extra.clone()).unwrap_or_default();
     // Front matter wins here too, key by key.
     extra.extend(front.extra);
-    let parsed = passages(split.body, split.body_line, &title);
+    let parsed = match page.take() {
+        Some(page) => {
+            // The authors a page names in its head are who issued it, when nothing else says.
+            let authors = page.authors.iter().map(|(name, _)| name.as_str());
+            let authors = authors.collect::<Vec<_>>().join("; ");
+            if !authors.is_empty()
+                && front.issuer.is_none()
+                && row.is_none_or(|r| r.issuer.is_none())
+            {
+                front_issuer_fallback = Some(authors);
+            }
+            markdown::Passages {
+                passages: page.passages,
+                headings: page.headings,
+            }
+        }
+        None => passages(split.body, split.body_line, &title),
+    };
     let statement = Statement {
         id: file.id.clone(),
         path: file.rel_path.clone(),
         title,
         date,
-        issuer: front.issuer.or_else(|| row.and_then(|r| r.issuer.clone())),
+        issuer: front
+            .issuer
+            .or_else(|| row.and_then(|r| r.issuer.clone()))
+            .or(front_issuer_fallback),
         kind: front.kind.or_else(|| row.and_then(|r| r.kind.clone())),
         signatories,
         source: front.source.or_else(|| row.and_then(|r| r.source.clone())),

@@ -396,6 +396,7 @@ pub fn inspection(
     let from = |provenance: &Provenance| match provenance {
         Provenance::FrontMatter { line } => format!("front matter, line {line}"),
         Provenance::Inferred { line } => format!("inferred from line {line}"),
+        Provenance::HtmlHead { line } => format!("HTML head, line {line}"),
         Provenance::Sidecar { line } => match &parsed.provenance.sidecar {
             Some(sidecar) => format!("{}, line {line}", sidecar.path),
             None => format!("metadata file, line {line}"),

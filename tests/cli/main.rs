@@ -7,5 +7,6 @@ mod corpus_integrity;
 mod errors;
 mod export;
 mod ingest;
+mod metadata;
 mod search;
 mod show_docs;
