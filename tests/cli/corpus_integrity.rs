@@ -84,6 +84,14 @@ fn expected_words(body: &str) -> Words {
                     .collect();
                 if !INLINE_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
                     stripped.push(' ');
+                } else if stripped
+                    .rsplit('\n')
+                    .next()
+                    .is_some_and(|l| l.trim().is_empty())
+                {
+                    // A line that starts with a tag is no list item, even when the tag wraps a
+                    // number ("<span>1</span>."); a mark that is not a word keeps it so.
+                    stripped.push('\u{1}');
                 }
                 while chars.peek().is_some_and(|(i, _)| *i <= at + 1 + end) {
                     chars.next();
@@ -99,7 +107,7 @@ fn expected_words(body: &str) -> Words {
     // "1."; elsewhere it continues a paragraph ("Executive Order\n12333.").
     let mut item_may_start = true;
     for line in decoded.lines() {
-        let line = drop_link_targets(line);
+        let line = join_emphasis(&drop_link_targets(line));
         let unnumbered = drop_list_number(&line);
         let is_item = unnumbered != line && (item_may_start || starts_with_one(&line));
         count_words(if is_item { &unnumbered } else { &line }, &mut words);
@@ -112,6 +120,33 @@ fn expected_words(body: &str) -> Words {
 const INLINE_TAGS: [&str; 12] = [
     "a", "b", "i", "u", "em", "strong", "span", "sup", "sub", "small", "abbr", "mark",
 ];
+
+/// `and**U.S.` → `andU.S.`: emphasis markers wedged between two words join them, as a
+/// Markdown renderer does; elsewhere they separate words like any punctuation.
+fn join_emphasis(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '*' {
+            let end = (i..chars.len())
+                .find(|&j| chars[j] != '*')
+                .unwrap_or(chars.len());
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(end).copied();
+            if !(before.is_some_and(char::is_alphanumeric)
+                && after.is_some_and(char::is_alphanumeric))
+            {
+                out.extend(&chars[i..end]);
+            }
+            i = end;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
 
 /// `[text](url)` → `[text]`: the target is metadata, not text.
 fn drop_link_targets(line: &str) -> String {

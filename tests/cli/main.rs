@@ -1,5 +1,6 @@
 //! Integration tests: the `verbatim` binary on fixture corpora and the shipped corpus.
 
+mod briefings;
 mod compare;
 mod support;
 
