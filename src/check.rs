@@ -33,10 +33,11 @@ impl CheckReport {
 pub fn check(root: &Path, columns: &[(String, String)]) -> Result<CheckReport> {
     let corpus = discover(root)?;
     let sidecars = Sidecars::read(&corpus, columns);
-    let mut findings: Vec<Finding> = sidecars
-        .failures
+    let mut findings: Vec<Finding> = corpus
+        .unreadable
         .iter()
-        .map(|(_, finding)| finding.clone())
+        .cloned()
+        .chain(sidecars.failures.iter().map(|(_, finding)| finding.clone()))
         .chain(sidecars.warnings.iter().cloned())
         .collect();
     let per_file: Vec<Vec<Finding>> = corpus

@@ -71,8 +71,17 @@ fn filters(args: FilterArgs) -> Filters {
 
 /// Opens the index, ingesting first when it is stale, with a one-line notice when that happens.
 fn open_index(locations: &Locations) -> Result<CorpusIndex> {
-    let (index, report) = CorpusIndex::open_current(locations)
-        .with_context(|| format!("cannot open the index at {}", locations.index.display()))?;
+    let (index, report) = match CorpusIndex::open_current(locations) {
+        Ok(opened) => opened,
+        // Already says which index and what to do.
+        Err(err @ Error::Damaged { .. }) => return Err(err.into()),
+        Err(err) => {
+            return Err(anyhow::Error::new(err).context(format!(
+                "cannot open the index at {}",
+                locations.index.display()
+            )));
+        }
+    };
     if let Some(report) = report {
         report_skipped(&report);
         let why = match &report.rebuilt {

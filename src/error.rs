@@ -18,6 +18,9 @@ pub enum Error {
         message: String,
     },
 
+    #[error("{path}: not a text file (it is mostly control bytes, as binary files are)")]
+    NotText { path: PathBuf },
+
     #[error("corpus folder {path} does not exist (set --corpus or VERBATIM_CORPUS)")]
     CorpusMissing { path: PathBuf },
 
@@ -50,6 +53,11 @@ pub enum Error {
 
     #[error("the index at {0} is being written by another process; try again when it has finished")]
     IndexBusy(PathBuf),
+
+    #[error(
+        "the index at {path} is damaged ({detail}); run `verbatim ingest --rebuild` to rebuild it from the corpus"
+    )]
+    Damaged { path: PathBuf, detail: String },
 
     #[error("index at {path}: {message}")]
     Index { path: PathBuf, message: String },

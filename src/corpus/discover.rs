@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use super::Finding;
 use super::sidecar::SIDECAR_NAMES;
 use crate::error::{Error, Result};
 
@@ -34,6 +35,9 @@ pub struct Corpus {
     pub files: Vec<CorpusFile>,
     /// `metadata.csv`, `.json` or `.jsonl` files, each describing the statements in its folder.
     pub sidecars: Vec<CorpusFile>,
+    /// Entries the walk could not enter or read (a symbolic-link loop, a folder without
+    /// permission): reported, while the rest of the corpus is read.
+    pub unreadable: Vec<Finding>,
 }
 
 /// The folder part of a relative path: `""` for a file at the top of the corpus.
@@ -57,14 +61,24 @@ pub fn discover(root: &Path) -> Result<Corpus> {
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     let mut files = Vec::new();
     let mut sidecars = Vec::new();
+    let mut unreadable = Vec::new();
     for entry in walker {
-        let entry = entry.map_err(|err| Error::Walk {
-            path: err
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.to_path_buf()),
-            message: err.to_string(),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(root);
+                let message = match (err.loop_ancestor(), err.io_error()) {
+                    (Some(ancestor), _) => format!(
+                        "a symbolic-link loop back to {}; not followed",
+                        ancestor.display()
+                    ),
+                    (None, Some(io)) => format!("cannot read: {io}; skipped"),
+                    (None, None) => format!("{err}; skipped"),
+                };
+                unreadable.push(Finding::error(path, None, message));
+                continue;
+            }
+        };
         let is_sidecar = SIDECAR_NAMES
             .iter()
             .any(|name| entry.file_name() == std::ffi::OsStr::new(name));
@@ -117,7 +131,11 @@ pub fn discover(root: &Path) -> Result<Corpus> {
             }
         }
     }
-    Ok(Corpus { files, sidecars })
+    Ok(Corpus {
+        files,
+        sidecars,
+        unreadable,
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -70,6 +70,11 @@ impl Finding {
                     first.display()
                 ),
             ),
+            Error::NotText { .. } => Finding::error(
+                path,
+                None,
+                "not a text file (it is mostly control bytes, as binary files are)",
+            ),
             other => Finding::error(path, None, other.to_string()),
         }
     }

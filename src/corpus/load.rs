@@ -9,7 +9,7 @@ use super::{
     Corpus, CorpusFile, Finding, ParsedStatement, SidecarEntry, SidecarRow, decode_source,
     folder_of, parse_statement, signatory_from_text, split_front_matter,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The metadata files of a corpus, read, by the folder they describe.
 #[derive(Debug, Default)]
@@ -127,6 +127,17 @@ pub fn row_fingerprint(row: &SidecarRow) -> String {
         .to_string()
 }
 
+/// Whether a file is binary rather than text: more than a tenth of its first 8 KiB are control
+/// bytes other than tabs, line and page breaks (a stray NUL in a text is dropped instead).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|&&byte| byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    control * 10 > sample.len()
+}
+
 /// A statement file read and parsed, with the doubts met on the way.
 pub struct Loaded {
     pub parsed: Result<ParsedStatement>,
@@ -136,6 +147,32 @@ pub struct Loaded {
 /// Decodes and parses one statement file's bytes with its metadata row.
 pub fn load(file: &CorpusFile, bytes: &[u8], sidecars: &Sidecars) -> Loaded {
     let mut warnings = Vec::new();
+    if looks_binary(bytes) {
+        let err = Error::NotText {
+            path: file.abs_path.clone(),
+        };
+        return Loaded {
+            parsed: Err(err),
+            warnings,
+        };
+    }
+    let nuls = bytes.iter().filter(|&&byte| byte == 0).count();
+    let without_nuls;
+    let bytes = if nuls > 0 {
+        warnings.push(Finding::warning(
+            &file.abs_path,
+            None,
+            format!("{nuls} NUL byte(s) in the text were dropped"),
+        ));
+        without_nuls = bytes
+            .iter()
+            .copied()
+            .filter(|&byte| byte != 0)
+            .collect::<Vec<_>>();
+        &without_nuls[..]
+    } else {
+        bytes
+    };
     let (source, windows_1252) = decode_source(bytes);
     if windows_1252 {
         warnings.push(Finding::warning(

@@ -148,6 +148,21 @@ pub enum OpenOutcome {
     Outdated(String),
 }
 
+/// The error for an index whose files are missing or damaged (a truncated or deleted segment
+/// file), telling the user how to recover; other errors pass through.
+pub(crate) fn damaged(dir: &Path, err: tantivy::TantivyError) -> Error {
+    use tantivy::TantivyError as T;
+    match err {
+        T::OpenReadError(_) | T::OpenDirectoryError(_) | T::DataCorruption(_) | T::IoError(_) => {
+            Error::Damaged {
+                path: dir.to_path_buf(),
+                detail: err.to_string(),
+            }
+        }
+        other => Error::Tantivy(other),
+    }
+}
+
 /// Opens the index in `dir` when there is one of this schema version.
 pub fn open(dir: &Path) -> Result<OpenOutcome> {
     if !dir.join("meta.json").is_file() {

@@ -64,7 +64,8 @@ impl CorpusIndex {
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            .map_err(|err| super::damaged(&locations.index, err))?;
         let searcher = reader.searcher();
         Ok((
             CorpusIndex {

@@ -16,7 +16,7 @@ use super::{
     Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp, create, open,
 };
 use crate::corpus::{
-    CorpusFile, Finding, Loaded, ParsedStatement, Sidecars, discover, load, row_fingerprint,
+    Corpus, CorpusFile, Finding, Loaded, ParsedStatement, Sidecars, discover, load, row_fingerprint,
 };
 use crate::error::{Error, Result};
 
@@ -110,7 +110,9 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
             elapsed: started.elapsed(),
             rebuilt,
             up_to_date: true,
-            skipped: previous.skipped(&locations.corpus),
+            skipped: walk_problems(&corpus)
+                .chain(previous.skipped(&locations.corpus))
+                .collect(),
             ..IngestReport::default()
         });
     }
@@ -134,6 +136,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         created,
         ..IngestReport::default()
     };
+    report.skipped.extend(walk_problems(&corpus));
     let sidecars = Sidecars::read(&corpus, &columns);
     let mut manifest = Manifest {
         schema_version: SCHEMA_VERSION,
@@ -275,10 +278,11 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         path: locations.index.clone(),
         message: format!("cannot record the manifest: {err}"),
     })?;
-    let mut commit = writer.prepare_commit()?;
+    let damaged = |err| super::damaged(&locations.index, err);
+    let mut commit = writer.prepare_commit().map_err(damaged)?;
     commit.set_payload(&payload);
-    commit.commit()?;
-    writer.wait_merging_threads()?;
+    commit.commit().map_err(damaged)?;
+    writer.wait_merging_threads().map_err(damaged)?;
     if let Some(replacement) = replacement {
         replacement.finish(&locations.index)?;
     }
@@ -326,6 +330,14 @@ fn read_file(file: &CorpusFile, indexed: Option<&FileEntry>, sidecars: &Sidecars
         hash,
         loaded: Box::new(load(file, &bytes, sidecars)),
     }
+}
+
+/// What the walk of the corpus could not enter, as skipped entries.
+fn walk_problems(corpus: &Corpus) -> impl Iterator<Item = Skipped> + '_ {
+    corpus.unreadable.iter().map(|finding| Skipped {
+        path: finding.path.clone(),
+        message: finding.to_string(),
+    })
 }
 
 /// Reports a file that cannot be indexed; its manifest entry keeps the reason, so that a later

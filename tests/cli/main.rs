@@ -9,5 +9,6 @@ mod errors;
 mod export;
 mod ingest;
 mod metadata;
+mod reliability;
 mod search;
 mod show_docs;
