@@ -30,6 +30,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         index: cli.index,
     };
     let color = color_choice(cli.color);
+    // Ctrl-C stops an ingest cleanly before its commit; anything else simply ends.
+    let _ = ctrlc::set_handler(|| {
+        if !crate::index::interrupt_ingest() {
+            std::process::exit(130);
+        }
+    });
     match cli.command {
         Command::Search(args) => search_command(&locations, args, color),
         Command::Ingest(args) => ingest_command(&locations, args),
@@ -82,18 +88,26 @@ fn open_index(locations: &Locations) -> Result<CorpusIndex> {
             )));
         }
     };
-    if let Some(report) = report {
-        report_skipped(&report);
-        let why = match &report.rebuilt {
-            Some(reason) => format!("rebuilt the index because {reason}"),
-            None if report.created => format!("built the index in {}", locations.index.display()),
-            None => "the corpus changed since the last ingest; updated the index".to_string(),
-        };
-        eprintln!(
-            "verbatim: {why}; {} from {}",
-            output::ingest_summary(&report),
-            locations.corpus.display()
-        );
+    match report {
+        Some(report) if report.busy => eprintln!(
+            "verbatim: the index is being updated by another process; reading its last complete state"
+        ),
+        Some(report) => {
+            report_skipped(&report);
+            let why = match &report.rebuilt {
+                Some(reason) => format!("rebuilt the index because {reason}"),
+                None if report.created => {
+                    format!("built the index in {}", locations.index.display())
+                }
+                None => "the corpus changed since the last ingest; updated the index".to_string(),
+            };
+            eprintln!(
+                "verbatim: {why}; {} from {}",
+                output::ingest_summary(&report),
+                locations.corpus.display()
+            );
+        }
+        None => {}
     }
     Ok(index)
 }

@@ -36,6 +36,9 @@ pub enum Error {
         second: PathBuf,
     },
 
+    #[error("interrupted: nothing was written; the index is as the last complete ingest left it")]
+    Interrupted,
+
     #[error("invalid query: {0}")]
     Query(String),
 

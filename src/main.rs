@@ -29,6 +29,15 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("verbatim: error: {err:#}");
+            // The shell's code for a run stopped by Ctrl-C.
+            if err.chain().any(|cause| {
+                matches!(
+                    cause.downcast_ref(),
+                    Some(verbatim::error::Error::Interrupted)
+                )
+            }) {
+                return ExitCode::from(130);
+            }
             ExitCode::from(2)
         }
     }

@@ -12,7 +12,7 @@ use tantivy::Index;
 
 pub use reader::{CorpusIndex, StoredPassage};
 pub use schema::Fields;
-pub use writer::{IngestOptions, IngestReport, Skipped, ingest};
+pub use writer::{IngestOptions, IngestReport, Skipped, ingest, interrupt_ingest};
 
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};

@@ -51,8 +51,18 @@ impl CorpusIndex {
                     (*opened, None)
                 } else {
                     drop(opened);
-                    let report = ingest(locations, &IngestOptions::default())?;
-                    (reopen(locations)?, Some(report))
+                    match ingest(locations, &IngestOptions::default()) {
+                        Ok(report) => (reopen(locations)?, Some(report)),
+                        // Another process is updating the index: read its last commit.
+                        Err(Error::IndexBusy(_)) => {
+                            let report = IngestReport {
+                                busy: true,
+                                ..IngestReport::default()
+                            };
+                            (reopen(locations)?, Some(report))
+                        }
+                        Err(err) => return Err(err),
+                    }
                 }
             }
             OpenOutcome::Missing | OpenOutcome::Outdated(_) => {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
@@ -41,6 +42,9 @@ pub struct IngestReport {
     pub created: bool,
     /// Files indexed with a caveat, such as a guessed encoding.
     pub warnings: Vec<String>,
+    /// Another process was writing the index, so nothing was done here and the last commit
+    /// is what will be read.
+    pub busy: bool,
 }
 
 /// A file that could not be indexed, and why.
@@ -61,6 +65,35 @@ pub struct IngestOptions {
     pub columns: Option<Vec<(String, String)>>,
 }
 
+/// Raised by an interrupt (Ctrl-C) while an ingest runs: the ingest stops before its commit, so
+/// the index stays as the last complete ingest left it.
+static INTERRUPT: AtomicBool = AtomicBool::new(false);
+/// How many ingests are running in this process.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Asks a running ingest to stop without writing; says whether one was running (if not, the
+/// caller should simply exit).
+pub fn interrupt_ingest() -> bool {
+    INTERRUPT.store(true, Ordering::SeqCst);
+    RUNNING.load(Ordering::SeqCst) > 0
+}
+
+/// Counts an ingest as running while it lives.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Files parsed at once: enough to keep every core busy, few enough that memory stays bounded
 /// whatever the size of the corpus, as tantivy indexes one batch while the next is parsed.
 const BATCH_FILES: usize = 256;
@@ -70,6 +103,7 @@ const BATCH_FILES: usize = 256;
 /// ingest leaves the previous index whole.
 pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestReport> {
     let started = Instant::now();
+    let _running = Running::start();
     let corpus = discover(&locations.corpus)?;
     let corpus_key = locations.corpus_key();
     let mut created = false;
@@ -221,6 +255,10 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
 
     let bar = progress_bar(options.progress, to_read.len());
     for batch in to_read.chunks(BATCH_FILES) {
+        if INTERRUPT.load(Ordering::SeqCst) {
+            // Dropping the writer without a commit discards everything written so far.
+            return Err(Error::Interrupted);
+        }
         let outcomes: Vec<Outcome> = batch
             .par_iter()
             .map(|(file, indexed, _)| read_file(file, *indexed, &sidecars))
@@ -278,6 +316,9 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         path: locations.index.clone(),
         message: format!("cannot record the manifest: {err}"),
     })?;
+    if INTERRUPT.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
     let damaged = |err| super::damaged(&locations.index, err);
     let mut commit = writer.prepare_commit().map_err(damaged)?;
     commit.set_payload(&payload);
@@ -464,7 +505,7 @@ impl Replacement {
 
     /// Moves the new index into place, keeping the files of the old folder that are not the
     /// index's own (such as a `.gitignore`).
-    fn finish(self, index: &std::path::Path) -> Result<()> {
+    fn finish(mut self, index: &std::path::Path) -> Result<()> {
         for entry in std::fs::read_dir(index)?.flatten() {
             let path = entry.path();
             if path.is_file() && !super::is_index_file(&path) {
@@ -475,11 +516,19 @@ impl Replacement {
         if aside.exists() {
             std::fs::remove_dir_all(&aside)?;
         }
-        drop(self._old_writer);
+        drop(self._old_writer.take());
         std::fs::rename(index, &aside)?;
         std::fs::rename(&self.folder, index)?;
         std::fs::remove_dir_all(&aside)?;
         Ok(())
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        // An interrupted or failed rebuild leaves nothing behind; after `finish` the folder has
+        // become the index and is no longer there.
+        let _ = std::fs::remove_dir_all(&self.folder);
     }
 }
 

@@ -7,6 +7,7 @@ mod support;
 mod corpus_integrity;
 mod errors;
 mod export;
+mod faults;
 mod ingest;
 mod metadata;
 mod reliability;
