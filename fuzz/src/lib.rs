@@ -32,8 +32,9 @@ pub fn check_markdown(data: &[u8]) {
     if let Ok(parsed) = parse("fuzz.md", &source) {
         check_structure(&parsed, &source);
         let supply = source_supply(&source);
+        let positions = positions(&supply);
         for text in texts(&parsed) {
-            assert_subsequence(text, &supply);
+            assert_subsequence(text, &positions);
         }
         assert_within(&texts(&parsed), &supply);
     }
@@ -283,15 +284,29 @@ fn numeric_reference(digits: &str, hex: bool) -> char {
         .unwrap_or('\u{FFFD}')
 }
 
-/// The letters of `text` appear in `supply` in the same order.
-fn assert_subsequence(text: &str, supply: &[char]) {
-    let mut supply = supply.iter();
+/// The letters of `text` appear in `supply` in the same order. Each letter's positions are
+/// looked up, so that a source of many passages is not scanned once per passage.
+fn assert_subsequence(text: &str, positions: &BTreeMap<char, Vec<usize>>) {
+    let mut next = 0;
     for c in folded(text) {
-        assert!(
-            supply.any(|&s| s == c),
-            "{text:?}: `{c}` is not in the source, or not in this order"
-        );
+        let at = positions.get(&c).and_then(|places| {
+            let i = places.partition_point(|&place| place < next);
+            places.get(i).copied()
+        });
+        let Some(at) = at else {
+            panic!("{text:?}: `{c}` is not in the source, or not in this order");
+        };
+        next = at + 1;
     }
+}
+
+/// Where each letter occurs in `supply`.
+fn positions(supply: &[char]) -> BTreeMap<char, Vec<usize>> {
+    let mut positions: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+    for (at, &c) in supply.iter().enumerate() {
+        positions.entry(c).or_default().push(at);
+    }
+    positions
 }
 
 /// No letter appears in `texts` more often than in `supply`.
