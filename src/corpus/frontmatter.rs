@@ -159,7 +159,9 @@ impl FrontMatter {
             }
             match key.as_str() {
                 "title" => {
-                    front.title = Some(clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?))
+                    // A blank title is none: the title comes from the next source that gives one.
+                    let title = clean_inline(&scalar(&value).ok_or_else(|| wrong("text"))?);
+                    front.title = Some(title).filter(|title| !title.is_empty());
                 }
                 "date" | "published" | "issued" => {
                     let text = scalar(&value).ok_or_else(|| wrong("a date such as 2020-10-11"))?;

@@ -574,6 +574,26 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_front_matter_title_is_no_title() {
+        // Found by fuzzing: `title: ""` gave a statement an empty title, which `check` did not
+        // report.
+        let file = CorpusFile {
+            id: "blank".to_string(),
+            abs_path: "blank.md".into(),
+            rel_path: "blank.md".to_string(),
+            size: 0,
+            mtime_ns: 0,
+            duplicate_of: None,
+        };
+        let source = "---\ntitle: \" \u{200B} \"\n---\n\n# The Heading\n\nText.\n";
+        let parsed = parse_statement(&file, source, None).unwrap();
+        assert_eq!(parsed.statement.title, "The Heading");
+        let parsed = parse_statement(&file, "---\ntitle: ''\n---\n\nText.\n", None).unwrap();
+        assert_eq!(parsed.statement.title, "blank");
+        assert_eq!(parsed.provenance.title, Provenance::Default);
+    }
+
+    #[test]
     fn citations_parse() {
         let c = Citation::parse("e2ee#12").unwrap();
         assert_eq!((c.doc.as_str(), c.n), ("e2ee", Some(12)));

@@ -1,6 +1,7 @@
 //! From what the user typed to a tantivy query: filters by signatory, year, type and statement
 //! here, the query string in `parse`.
 
+mod excluded;
 mod parse;
 
 pub use parse::{QueryField, UserQuery};

@@ -14,6 +14,7 @@ use tantivy::query_grammar::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::excluded::Excluded;
 use super::{one_of, signatory_query};
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
@@ -250,10 +251,13 @@ impl Builder<'_> {
                     let Some(query) = self.build(clause)? else {
                         continue;
                     };
-                    let occur = match occur {
-                        Some(Occur::Should) => TantivyOccur::Should,
-                        Some(Occur::MustNot) => TantivyOccur::MustNot,
-                        Some(Occur::Must) | None => TantivyOccur::Must,
+                    let (occur, query) = match occur {
+                        Some(Occur::Should) => (TantivyOccur::Should, query),
+                        Some(Occur::MustNot) => (
+                            TantivyOccur::MustNot,
+                            Box::new(Excluded(query)) as Box<dyn Query>,
+                        ),
+                        Some(Occur::Must) | None => (TantivyOccur::Must, query),
                     };
                     parts.push((occur, query));
                 }

@@ -342,6 +342,24 @@ fn exclusion_drops_passages_and_is_never_highlighted() {
 }
 
 #[test]
+fn excluding_a_phrase_drops_only_the_passages_with_the_phrase() {
+    // Found by the `query` fuzz target: tantivy's exclusion asked the phrase's scorer about a
+    // passage before its first match, which panics in debug builds.
+    let verbatim = Verbatim::basic();
+    let (_, with_word) = verbatim.search("access", &["--all"]);
+    let (_, with_phrase) = verbatim.search("\"lawful access\"", &["--all"]);
+    let (run, hits) = verbatim.search("access -\"lawful access\"", &["--all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let phrase = citations(&with_phrase);
+    let want: Vec<String> = citations(&with_word)
+        .into_iter()
+        .filter(|citation| !phrase.contains(citation))
+        .collect();
+    assert!(!want.is_empty() && !phrase.is_empty());
+    assert_eq!(sorted_citations(&hits), sorted(want));
+}
+
+#[test]
 fn title_field_matches_the_statement_title_and_highlights_nothing() {
     let verbatim = Verbatim::basic();
     let (run, hits) = verbatim.search("title:encryption", &["--all"]);
