@@ -161,6 +161,9 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
             TantivyError::LockFailure(..) => Error::IndexBusy(locations.index.clone()),
             other => Error::Tantivy(other),
         })?;
+    // A killed ingest can leave files it wrote but never committed; tantivy would refuse to
+    // write a file of the same name again, and only collects such leftovers after a commit.
+    writer.garbage_collect_files().wait()?;
     if !same_corpus {
         writer.delete_all_documents()?;
     }
