@@ -46,82 +46,32 @@ pub fn folder_of(rel_path: &str) -> &str {
 }
 
 /// Lists the statement files and metadata files under `root`, sorted by relative path, skipping
-/// hidden files and folders. A file whose id an earlier file already has is marked with
-/// `duplicate_of`.
+/// hidden files and folders and following symbolic links. A file whose id an earlier file
+/// already has is marked with `duplicate_of`.
+///
+/// Every command runs this to tell whether the index is current, so it costs one `stat` per
+/// file and nothing more: each file is looked up relative to its open folder rather than by its
+/// full path, and relative paths are built as the walk descends.
 pub fn discover(root: &Path) -> Result<Corpus> {
     if !root.is_dir() {
         return Err(Error::CorpusMissing {
             path: root.to_path_buf(),
         });
     }
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    let mut files = Vec::new();
-    let mut sidecars = Vec::new();
-    let mut unreadable = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().unwrap_or(root);
-                let message = match (err.loop_ancestor(), err.io_error()) {
-                    (Some(ancestor), _) => format!(
-                        "a symbolic-link loop back to {}; not followed",
-                        ancestor.display()
-                    ),
-                    (None, Some(io)) => format!("cannot read: {io}; skipped"),
-                    (None, None) => format!("{err}; skipped"),
-                };
-                unreadable.push(Finding::error(path, None, message));
-                continue;
-            }
-        };
-        let is_sidecar = SIDECAR_NAMES
-            .iter()
-            .any(|name| entry.file_name() == std::ffi::OsStr::new(name));
-        if !entry.file_type().is_file() || !(is_sidecar || has_statement_extension(entry.path())) {
-            continue;
-        }
-        let metadata = entry.metadata().map_err(|err| Error::Walk {
-            path: entry.path().to_path_buf(),
-            message: err.to_string(),
-        })?;
-        let mtime_ns = metadata
-            .modified()
-            .ok()
-            .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-            .map(|age| age.as_nanos())
-            .unwrap_or(0);
-        let rel_path = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let id = match rel_path.rsplit_once('.') {
-            Some((without_extension, _)) => without_extension.to_string(),
-            None => rel_path.clone(),
-        };
-        let found = CorpusFile {
-            id,
-            abs_path: entry.path().to_path_buf(),
-            rel_path,
-            size: metadata.len(),
-            mtime_ns,
-            duplicate_of: None,
-        };
-        if is_sidecar {
-            sidecars.push(found);
-        } else {
-            files.push(found);
-        }
+    let mut walk = Walk::default();
+    let mut ancestors = Vec::new();
+    if let Ok(metadata) = std::fs::metadata(root) {
+        ancestors.push((folder_key(root, &metadata), root.to_path_buf()));
     }
+    walk.folder(root, "", &mut ancestors)?;
+    let Walk {
+        mut files,
+        mut sidecars,
+        mut unreadable,
+    } = walk;
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    sidecars.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
     let mut first_with_id: HashMap<String, String> = HashMap::new();
     for file in &mut files {
         match first_with_id.get(&file.id) {
@@ -136,6 +86,151 @@ pub fn discover(root: &Path) -> Result<Corpus> {
         sidecars,
         unreadable,
     })
+}
+
+/// What makes a folder the same folder whatever the path it is reached by.
+#[cfg(unix)]
+type FolderKey = (u64, u64);
+#[cfg(not(unix))]
+type FolderKey = PathBuf;
+
+#[cfg(unix)]
+fn folder_key(_path: &Path, metadata: &std::fs::Metadata) -> FolderKey {
+    use std::os::unix::fs::MetadataExt;
+    (metadata.dev(), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_key(path: &Path, _metadata: &std::fs::Metadata) -> FolderKey {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[derive(Default)]
+struct Walk {
+    files: Vec<CorpusFile>,
+    sidecars: Vec<CorpusFile>,
+    unreadable: Vec<Finding>,
+}
+
+impl Walk {
+    /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
+    /// it, by device and inode, so that a link back to one of them is reported, not followed.
+    fn folder(
+        &mut self,
+        dir: &Path,
+        rel: &str,
+        ancestors: &mut Vec<(FolderKey, PathBuf)>,
+    ) -> Result<()> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.cannot_read(dir, &err);
+                return Ok(());
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    self.cannot_read(dir, &err);
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            if is_hidden(&name) {
+                continue;
+            }
+            let name = name.to_string_lossy();
+            let rel_path = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let path = entry.path();
+            let Ok(mut file_type) = entry.file_type() else {
+                continue;
+            };
+            // Relative to the open folder: no lookup of the whole path.
+            let mut metadata = None;
+            if file_type.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(target) => {
+                        file_type = target.file_type();
+                        metadata = Some(target);
+                    }
+                    Err(err) => {
+                        self.cannot_read(&path, &err);
+                        continue;
+                    }
+                }
+            }
+            if file_type.is_dir() {
+                let target = match metadata {
+                    Some(target) => target,
+                    None => match entry.metadata() {
+                        Ok(found) => found,
+                        Err(err) => {
+                            self.cannot_read(&path, &err);
+                            continue;
+                        }
+                    },
+                };
+                let key = folder_key(&path, &target);
+                if let Some((_, ancestor)) = ancestors.iter().find(|(seen, _)| *seen == key) {
+                    let message = format!(
+                        "a symbolic-link loop back to {}; not followed",
+                        ancestor.display()
+                    );
+                    self.unreadable.push(Finding::error(&path, None, message));
+                    continue;
+                }
+                ancestors.push((key, path.clone()));
+                self.folder(&path, &rel_path, ancestors)?;
+                ancestors.pop();
+                continue;
+            }
+            let is_sidecar = SIDECAR_NAMES.iter().any(|sidecar| name == *sidecar);
+            if !file_type.is_file() || !(is_sidecar || has_statement_extension(&path)) {
+                continue;
+            }
+            let metadata = match metadata {
+                Some(metadata) => metadata,
+                None => entry.metadata().map_err(|err| Error::Walk {
+                    path: path.clone(),
+                    message: err.to_string(),
+                })?,
+            };
+            let mtime_ns = metadata
+                .modified()
+                .ok()
+                .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+                .map(|age| age.as_nanos())
+                .unwrap_or(0);
+            let id = match rel_path.rsplit_once('.') {
+                Some((without_extension, _)) => without_extension.to_string(),
+                None => rel_path.clone(),
+            };
+            let found = CorpusFile {
+                id,
+                abs_path: path,
+                rel_path,
+                size: metadata.len(),
+                mtime_ns,
+                duplicate_of: None,
+            };
+            if is_sidecar {
+                self.sidecars.push(found);
+            } else {
+                self.files.push(found);
+            }
+        }
+        Ok(())
+    }
+
+    fn cannot_read(&mut self, path: &Path, err: &std::io::Error) {
+        let message = format!("cannot read: {err}; skipped");
+        self.unreadable.push(Finding::error(path, None, message));
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
