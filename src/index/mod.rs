@@ -18,24 +18,126 @@ use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use schema::{INGEST_FINGERPRINT, SCHEMA_VERSION};
 
-/// What the last commit indexed, stored in that very commit's payload so that the two can never
-/// disagree.
+/// What the last commit records about itself, in that very commit's payload so that the two can
+/// never disagree. It stays small whatever the size of the corpus, since every command reads it
+/// (tantivy parses a commit's metadata more than once while opening an index); the per-file
+/// details are in the manifest file it names.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Manifest {
+pub struct CommitInfo {
     pub schema_version: u32,
     #[serde(default)]
     pub ingest_fingerprint: String,
     /// The corpus folder, as an absolute path.
+    #[serde(default)]
     pub corpus: String,
+    /// The `--column FIELD=COLUMN` mapping the metadata files were read with; later updates,
+    /// including the automatic ones before a search, read them the same way.
+    #[serde(default)]
+    pub columns: Vec<(String, String)>,
+    /// A digest of the path, size and modification time of every file the corpus held.
+    #[serde(default)]
+    pub stamp: String,
+    /// The manifest file, in the index folder.
+    #[serde(default)]
+    pub manifest: String,
+}
+
+impl CommitInfo {
+    /// Whether the files on disk are exactly those indexed, judged by path, size and mtime alone
+    /// so that a check costs one `stat` per file and no reading of the manifest.
+    pub fn matches(&self, corpus_key: &str, corpus: &Corpus, columns: &[(String, String)]) -> bool {
+        self.schema_version == SCHEMA_VERSION
+            && self.ingest_fingerprint == INGEST_FINGERPRINT
+            && self.corpus == corpus_key
+            && self.columns == columns
+            && self.stamp == corpus_stamp(corpus)
+    }
+}
+
+/// A digest of what the walk of the corpus found: a file added, removed, renamed, resized or
+/// touched changes it.
+pub fn corpus_stamp(corpus: &Corpus) -> String {
+    let mut hasher = blake3::Hasher::new();
+    let groups = [(b"file", &corpus.files), (b"meta", &corpus.sidecars)];
+    for (label, files) in groups {
+        for file in files {
+            hasher.update(label);
+            hasher.update(&(file.rel_path.len() as u64).to_le_bytes());
+            hasher.update(file.rel_path.as_bytes());
+            hasher.update(&file.size.to_le_bytes());
+            hasher.update(&file.mtime_ns.to_le_bytes());
+        }
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// What the last commit indexed, file by file: what an ingest needs to tell which files changed,
+/// and what was skipped and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
     /// By path relative to the corpus.
     pub files: BTreeMap<String, FileEntry>,
     /// The metadata files (`metadata.csv`) read, by path relative to the corpus.
     #[serde(default)]
     pub sidecars: BTreeMap<String, SidecarStamp>,
-    /// The `--column FIELD=COLUMN` mapping the metadata files were read with; later updates,
-    /// including the automatic ones before a search, read them the same way.
-    #[serde(default)]
-    pub columns: Vec<(String, String)>,
+}
+
+/// The manifest files of an index folder are named by a digest of their content.
+const MANIFEST_PREFIX: &str = "verbatim-manifest-";
+
+impl Manifest {
+    /// Reads the manifest a commit names; `Err` says why it cannot be used.
+    pub fn load(dir: &Path, commit: Option<&CommitInfo>) -> std::result::Result<Manifest, String> {
+        let Some(commit) = commit else {
+            return Ok(Manifest::default());
+        };
+        if commit.manifest.is_empty() {
+            return Err("its last commit names no manifest".to_string());
+        }
+        let path = dir.join(&commit.manifest);
+        let bytes = std::fs::read(&path)
+            .map_err(|err| format!("its manifest {} cannot be read ({err})", path.display()))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|err| format!("its manifest {} is unreadable ({err})", path.display()))
+    }
+
+    /// Writes the manifest into the index folder `dir`, durably, under a name taken from its
+    /// content, and returns that name; the commit that names it makes it current, and until then
+    /// the last commit's manifest stays as it was.
+    pub fn store(&self, dir: &Path) -> Result<String> {
+        let failed = |message: String| Error::Index {
+            path: dir.to_path_buf(),
+            message,
+        };
+        let json = serde_json::to_vec(self)
+            .map_err(|err| failed(format!("cannot record the manifest: {err}")))?;
+        let digest = blake3::hash(&json).to_hex();
+        let name = format!("{MANIFEST_PREFIX}{}.json", &digest[..16]);
+        let path = dir.join(&name);
+        if !path.is_file() {
+            let mut file = tempfile::Builder::new()
+                .prefix(MANIFEST_PREFIX)
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .map_err(|err| failed(format!("cannot write the manifest: {err}")))?;
+            std::io::Write::write_all(&mut file, &json)
+                .and_then(|()| file.as_file().sync_all())
+                .map_err(|err| failed(format!("cannot write the manifest: {err}")))?;
+            file.persist(&path)
+                .map_err(|err| failed(format!("cannot write the manifest: {}", err.error)))?;
+        }
+        Ok(name)
+    }
+
+    /// Removes the manifests of earlier commits, once a later commit names `current`.
+    pub fn remove_others(dir: &Path, current: &str) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(MANIFEST_PREFIX) && name != current {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// What is needed to tell whether a metadata file changed, and why it could not be read.
@@ -64,29 +166,6 @@ pub struct FileEntry {
 }
 
 impl Manifest {
-    /// Whether the files on disk are exactly those recorded, judged by size and mtime alone so
-    /// that a check costs one `stat` per file.
-    pub fn matches(&self, corpus_key: &str, corpus: &Corpus, columns: &[(String, String)]) -> bool {
-        self.schema_version == SCHEMA_VERSION
-            && self.ingest_fingerprint == INGEST_FINGERPRINT
-            && self.corpus == corpus_key
-            && self.columns == columns
-            && self.files.len() == corpus.files.len()
-            && corpus.files.iter().all(|file| {
-                self.files.get(&file.rel_path).is_some_and(|entry| {
-                    entry.size == file.size
-                        && entry.mtime_ns == file.mtime_ns
-                        && entry.id == file.id
-                })
-            })
-            && self.sidecars.len() == corpus.sidecars.len()
-            && corpus.sidecars.iter().all(|file| {
-                self.sidecars
-                    .get(&file.rel_path)
-                    .is_some_and(|stamp| stamp.size == file.size && stamp.mtime_ns == file.mtime_ns)
-            })
-    }
-
     pub fn statements(&self) -> usize {
         self.files
             .values()
@@ -125,7 +204,7 @@ pub struct Locations {
 }
 
 impl Locations {
-    /// The corpus folder as recorded in the manifest: absolute when it can be resolved.
+    /// The corpus folder as recorded in a commit: absolute when it can be resolved.
     pub fn corpus_key(&self) -> String {
         std::fs::canonicalize(&self.corpus)
             .unwrap_or_else(|_| self.corpus.clone())
@@ -134,11 +213,11 @@ impl Locations {
     }
 }
 
-/// An opened index with its field handles and the manifest of its last commit.
+/// An opened index with its field handles and what its last commit records.
 pub struct Opened {
     pub index: Index,
     pub fields: Fields,
-    pub manifest: Option<Manifest>,
+    pub commit: Option<CommitInfo>,
 }
 
 /// Why an existing index cannot be used as it is.
@@ -186,9 +265,9 @@ pub fn open(dir: &Path) -> Result<OpenOutcome> {
         ));
     };
     let metas = index.load_metas()?;
-    let manifest = match metas.payload.as_deref() {
-        Some(payload) => match serde_json::from_str::<Manifest>(payload) {
-            Ok(manifest) => Some(manifest),
+    let commit = match metas.payload.as_deref() {
+        Some(payload) => match serde_json::from_str::<CommitInfo>(payload) {
+            Ok(commit) => Some(commit),
             Err(_) => {
                 return Ok(OpenOutcome::Outdated(
                     "its manifest is unreadable".to_string(),
@@ -197,16 +276,16 @@ pub fn open(dir: &Path) -> Result<OpenOutcome> {
         },
         None => None,
     };
-    if let Some(manifest) = &manifest
-        && manifest.schema_version != SCHEMA_VERSION
+    if let Some(commit) = &commit
+        && commit.schema_version != SCHEMA_VERSION
     {
         return Ok(OpenOutcome::Outdated(format!(
             "it was written with schema version {}, this verbatim uses {SCHEMA_VERSION}",
-            manifest.schema_version
+            commit.schema_version
         )));
     }
-    if let Some(manifest) = &manifest
-        && manifest.ingest_fingerprint != INGEST_FINGERPRINT
+    if let Some(commit) = &commit
+        && commit.ingest_fingerprint != INGEST_FINGERPRINT
     {
         return Ok(OpenOutcome::Outdated(
             "it was written by a version of verbatim that reads statements differently".to_string(),
@@ -215,9 +294,13 @@ pub fn open(dir: &Path) -> Result<OpenOutcome> {
     Ok(OpenOutcome::Ready(Box::new(Opened {
         index,
         fields,
-        manifest,
+        commit,
     })))
 }
+
+/// zstd's level for the stored passages: level 3 (zstd's default) compresses nearly as well as
+/// the higher levels at several times their speed.
+const ZSTD_LEVEL: i32 = 3;
 
 /// Creates an empty index in `dir`, which holds no index.
 fn create(dir: &Path) -> Result<Opened> {
@@ -225,10 +308,22 @@ fn create(dir: &Path) -> Result<Opened> {
         path: dir.to_path_buf(),
         message: format!("cannot create the index folder: {err}"),
     })?;
-    let index = Index::create_in_dir(dir, Fields::schema()).map_err(|err| Error::Index {
-        path: dir.to_path_buf(),
-        message: format!("cannot create the index: {err}"),
-    })?;
+    let settings = tantivy::IndexSettings {
+        // Passage text is most of the index: zstd stores it in about two thirds of LZ4's
+        // space, and a hit's block still decompresses in microseconds.
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(ZSTD_LEVEL),
+        }),
+        ..tantivy::IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(Fields::schema())
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(|err| Error::Index {
+            path: dir.to_path_buf(),
+            message: format!("cannot create the index: {err}"),
+        })?;
     schema::register_analyzers(&index);
     let fields = Fields::from_schema(&index.schema()).ok_or_else(|| Error::Index {
         path: dir.to_path_buf(),
@@ -237,7 +332,7 @@ fn create(dir: &Path) -> Result<Opened> {
     Ok(Opened {
         index,
         fields,
-        manifest: None,
+        commit: None,
     })
 }
 
@@ -259,6 +354,7 @@ fn is_index_file(path: &Path) -> bool {
         .unwrap_or_default();
     name == "meta.json"
         || name == ".managed.json"
+        || name.starts_with(MANIFEST_PREFIX)
         || name.starts_with(".tantivy")
         || path
             .extension()

@@ -37,39 +37,67 @@ impl CorpusIndex {
     /// Opens the index, ingesting first when it is missing, of another schema version, or older
     /// than the corpus. Returns the ingest's report when one ran.
     pub fn open_current(locations: &Locations) -> Result<(CorpusIndex, Option<IngestReport>)> {
-        // An index that is current is used as opened; only after an ingest is it opened again.
-        let (opened, report) = match open(&locations.index)? {
-            OpenOutcome::Ready(opened) => {
-                // An index without its corpus is still searchable as it stands.
-                let current = !locations.corpus.is_dir() || {
-                    let corpus = discover(&locations.corpus)?;
-                    opened.manifest.as_ref().is_some_and(|manifest| {
-                        manifest.matches(&locations.corpus_key(), &corpus, &manifest.columns)
-                    })
-                };
-                if current {
-                    (*opened, None)
-                } else {
-                    drop(opened);
-                    match ingest(locations, &IngestOptions::default()) {
-                        Ok(report) => (reopen(locations)?, Some(report)),
-                        // Another process is updating the index: read its last commit.
-                        Err(Error::IndexBusy(_)) => {
-                            let report = IngestReport {
-                                busy: true,
-                                ..IngestReport::default()
-                            };
-                            (reopen(locations)?, Some(report))
-                        }
-                        Err(err) => return Err(err),
-                    }
-                }
+        let (index, done, report) = CorpusIndex::with_current(locations, |_| Ok(()))?;
+        done?;
+        Ok((index, report))
+    }
+
+    /// Opens the index and does `work` on it while a second thread checks that the corpus has
+    /// not changed since the last ingest, so that the check (a `stat` per file) and the work
+    /// overlap. When the corpus has changed, or the index is missing or of another version,
+    /// it ingests and does `work` again on the updated index; the work must therefore write
+    /// nothing. Returns the index, the work's result and the ingest's report when one ran;
+    /// the outer error is the index's, the inner one the work's.
+    #[allow(clippy::type_complexity)]
+    pub fn with_current<T>(
+        locations: &Locations,
+        work: impl Fn(&CorpusIndex) -> Result<T>,
+    ) -> Result<(CorpusIndex, Result<T>, Option<IngestReport>)> {
+        if let OpenOutcome::Ready(opened) = open(&locations.index)? {
+            // An index without its corpus is still searchable as it stands.
+            if !locations.corpus.is_dir() {
+                let index = CorpusIndex::from_opened(*opened, locations)?;
+                let done = work(&index);
+                return Ok((index, done, None));
             }
-            OpenOutcome::Missing | OpenOutcome::Outdated(_) => {
-                let report = ingest(locations, &IngestOptions::default())?;
-                (reopen(locations)?, Some(report))
+            let commit = opened.commit.clone();
+            let corpus = locations.clone();
+            let check = std::thread::spawn(move || -> Result<bool> {
+                let found = discover(&corpus.corpus)?;
+                Ok(commit.is_some_and(|commit| {
+                    commit.matches(&corpus.corpus_key(), &found, &commit.columns)
+                }))
+            });
+            let index = CorpusIndex::from_opened(*opened, locations)?;
+            let done = work(&index);
+            let current = match check.join() {
+                Ok(current) => current?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            if current {
+                return Ok((index, done, None));
             }
-        };
+            drop(index);
+            let report = match ingest(locations, &IngestOptions::default()) {
+                Ok(report) => report,
+                // Another process is updating the index: read its last commit.
+                Err(Error::IndexBusy(_)) => IngestReport {
+                    busy: true,
+                    ..IngestReport::default()
+                },
+                Err(err) => return Err(err),
+            };
+            let index = CorpusIndex::from_opened(reopen(locations)?, locations)?;
+            let done = work(&index);
+            return Ok((index, done, Some(report)));
+        }
+        let report = ingest(locations, &IngestOptions::default())?;
+        let index = CorpusIndex::from_opened(reopen(locations)?, locations)?;
+        let done = work(&index);
+        Ok((index, done, Some(report)))
+    }
+
+    fn from_opened(opened: super::Opened, locations: &Locations) -> Result<CorpusIndex> {
         let reader = opened
             .index
             .reader_builder()
@@ -77,15 +105,12 @@ impl CorpusIndex {
             .try_into()
             .map_err(|err| super::damaged(&locations.index, err))?;
         let searcher = reader.searcher();
-        Ok((
-            CorpusIndex {
-                index: opened.index,
-                fields: opened.fields,
-                searcher,
-                _reader: reader,
-            },
-            report,
-        ))
+        Ok(CorpusIndex {
+            index: opened.index,
+            fields: opened.fields,
+            searcher,
+            _reader: reader,
+        })
     }
 
     pub fn term(&self, field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {

@@ -11,7 +11,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever a field, an analyser or a stored value changes meaning; an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A fingerprint of the ingest code (see `build.rs`): an index written by a build that split
 /// or stored passages differently is rebuilt, even when the schema is the same.

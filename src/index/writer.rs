@@ -1,6 +1,6 @@
 //! Ingest: bringing the index in line with the corpus in one atomic commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,7 +14,8 @@ use super::schema::{
 use rayon::prelude::*;
 
 use super::{
-    Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp, create, open,
+    CommitInfo, Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp,
+    corpus_stamp, create, open,
 };
 use crate::corpus::{
     Corpus, CorpusFile, Finding, Loaded, ParsedStatement, Sidecars, discover, load, row_fingerprint,
@@ -108,7 +109,17 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     let corpus_key = locations.corpus_key();
     let mut created = false;
     let mut replacement: Option<Replacement> = None;
-    let (opened, rebuilt) = match open(&locations.index)? {
+    let mut outcome = open(&locations.index)?;
+    let mut previous = Manifest::default();
+    if let OpenOutcome::Ready(opened) = &outcome
+        && !options.rebuild
+    {
+        match Manifest::load(&locations.index, opened.commit.as_ref()) {
+            Ok(manifest) => previous = manifest,
+            Err(reason) => outcome = OpenOutcome::Outdated(reason),
+        }
+    }
+    let (opened, rebuilt) = match outcome {
         OpenOutcome::Ready(opened) if !options.rebuild => (*opened, None),
         OpenOutcome::Missing => {
             created = true;
@@ -128,16 +139,16 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     let Opened {
         index,
         fields,
-        manifest,
+        commit,
     } = opened;
-    let previous = manifest.unwrap_or_default();
-    let same_corpus = previous.corpus == corpus_key;
+    let last_commit = commit.unwrap_or_default();
+    let same_corpus = last_commit.corpus == corpus_key;
     let columns = match &options.columns {
         Some(columns) => columns.clone(),
         None if options.rebuild => Vec::new(),
-        None => previous.columns.clone(),
+        None => last_commit.columns.clone(),
     };
-    if same_corpus && previous.matches(&corpus_key, &corpus, &columns) {
+    if same_corpus && last_commit.matches(&corpus_key, &corpus, &columns) {
         return Ok(IngestReport {
             statements: previous.statements(),
             passages: previous.passages(),
@@ -175,14 +186,8 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     };
     report.skipped.extend(walk_problems(&corpus));
     let sidecars = Sidecars::read(&corpus, &columns);
-    let mut manifest = Manifest {
-        schema_version: SCHEMA_VERSION,
-        ingest_fingerprint: INGEST_FINGERPRINT.to_string(),
-        corpus: corpus_key,
-        files: BTreeMap::new(),
-        sidecars: BTreeMap::new(),
-        columns,
-    };
+    let stamp = corpus_stamp(&corpus);
+    let mut manifest = Manifest::default();
     for sidecar in &corpus.sidecars {
         let failure = sidecars
             .failures
@@ -211,14 +216,15 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     // Documents of removed files, and of files whose id another file now holds, go first: a
     // delete in tantivy removes what was added before it, and the id may be added again below.
     let mut early_deletes: Vec<String> = Vec::new();
+    let present: HashSet<&str> = corpus.files.iter().map(|f| f.rel_path.as_str()).collect();
     for (path, entry) in &previous_files {
-        let gone = !corpus.files.iter().any(|file| file.rel_path == *path);
+        let gone = !present.contains(path.as_str());
         if gone && entry.error.is_none() {
             early_deletes.push(entry.id.clone());
             report.removed += 1;
         }
     }
-    let mut to_read: Vec<(&CorpusFile, Option<&FileEntry>, Option<String>)> = Vec::new();
+    let mut to_read: Vec<ToRead> = Vec::new();
     for file in &corpus.files {
         // Only a file that was indexed has documents to replace; a skipped one left none.
         let indexed = previous_files
@@ -257,15 +263,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     }
 
     let bar = progress_bar(options.progress, to_read.len());
-    for batch in to_read.chunks(BATCH_FILES) {
-        if INTERRUPT.load(Ordering::SeqCst) {
-            // Dropping the writer without a commit discards everything written so far.
-            return Err(Error::Interrupted);
-        }
-        let outcomes: Vec<Outcome> = batch
-            .par_iter()
-            .map(|(file, indexed, _)| read_file(file, *indexed, &sidecars))
-            .collect();
+    let mut add_batch = |batch: &[ToRead], outcomes: Vec<Outcome>| -> Result<()> {
         for ((file, indexed, row), outcome) in batch.iter().zip(outcomes) {
             bar.inc(1);
             let entry = match outcome {
@@ -312,12 +310,60 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
             };
             manifest.files.insert(file.rel_path.clone(), entry);
         }
-    }
+        Ok(())
+    };
+    // Files are read and parsed a batch ahead, on every core, while this thread hands the
+    // last batch to tantivy; at most three batches are in memory at once.
+    std::thread::scope(|scope| -> Result<()> {
+        let (parsed_batches, received) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+        let (to_read, sidecars) = (&to_read, &sidecars);
+        scope.spawn(move || {
+            for batch in to_read.chunks(BATCH_FILES) {
+                if INTERRUPT.load(Ordering::SeqCst) {
+                    break;
+                }
+                let outcomes: Vec<Outcome> = batch
+                    .par_iter()
+                    .map(|(file, indexed, _)| read_file(file, *indexed, sidecars))
+                    .collect();
+                // The receiver is gone when ingest stopped early.
+                if parsed_batches.send(outcomes).is_err() {
+                    break;
+                }
+            }
+        });
+        for batch in to_read.chunks(BATCH_FILES) {
+            let outcomes = received.recv().ok();
+            if INTERRUPT.load(Ordering::SeqCst) {
+                // Dropping the writer without a commit discards everything written so far.
+                return Err(Error::Interrupted);
+            }
+            let Some(outcomes) = outcomes else {
+                return Err(Error::Index {
+                    path: locations.index.clone(),
+                    message: "reading the corpus stopped before its end".to_string(),
+                });
+            };
+            add_batch(batch, outcomes)?;
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
 
-    let payload = serde_json::to_string(&manifest).map_err(|err| Error::Index {
+    let folder = replacement
+        .as_ref()
+        .map_or(locations.index.as_path(), |fresh| fresh.folder.as_path());
+    let info = CommitInfo {
+        schema_version: SCHEMA_VERSION,
+        ingest_fingerprint: INGEST_FINGERPRINT.to_string(),
+        corpus: corpus_key,
+        columns,
+        stamp,
+        manifest: manifest.store(folder)?,
+    };
+    let payload = serde_json::to_string(&info).map_err(|err| Error::Index {
         path: locations.index.clone(),
-        message: format!("cannot record the manifest: {err}"),
+        message: format!("cannot record the commit: {err}"),
     })?;
     if INTERRUPT.load(Ordering::SeqCst) {
         return Err(Error::Interrupted);
@@ -327,6 +373,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     commit.set_payload(&payload);
     commit.commit().map_err(damaged)?;
     writer.wait_merging_threads().map_err(damaged)?;
+    Manifest::remove_others(folder, &info.manifest);
     if let Some(replacement) = replacement {
         replacement.finish(&locations.index)?;
     }
@@ -336,6 +383,10 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     report.elapsed = started.elapsed();
     Ok(report)
 }
+
+/// A file to read: its previous entry, if it was indexed, and its metadata-file row's
+/// fingerprint.
+type ToRead<'a> = (&'a CorpusFile, Option<&'a FileEntry>, Option<String>);
 
 /// What reading one changed-looking file found.
 enum Outcome {
@@ -434,7 +485,6 @@ fn add_statement(
         }
         doc.add_u64(fields.date_key, date_key);
         doc.add_u64(fields.doc_hash, hash);
-        doc.add_text(fields.title, &statement.title);
         if let Some(kind) = &statement.kind {
             doc.add_text(fields.doc_type, kind);
         }
@@ -442,6 +492,8 @@ fn add_statement(
     };
 
     let mut record = common(RECORD_STATEMENT);
+    // Searched once per statement: a `title:` query finds statements, then their passages.
+    record.add_text(fields.title, &statement.title);
     for signatory in &statement.signatories {
         for part in [&signatory.name, &signatory.role, &signatory.country]
             .into_iter()

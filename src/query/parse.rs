@@ -45,6 +45,11 @@ impl QueryField {
         "year",
     ];
 
+    /// Whether only passage records hold this field (statement records hold the rest too).
+    fn passage_only(self) -> bool {
+        matches!(self, QueryField::Text | QueryField::Section)
+    }
+
     fn from_name(name: Option<&str>) -> Result<QueryField> {
         Ok(match name {
             None | Some("text") => QueryField::Text,
@@ -74,6 +79,12 @@ pub struct TextLiteral {
     pub prefix: bool,
 }
 
+/// A built part of the query, and whether it can only match passage records.
+struct Part {
+    query: Box<dyn Query>,
+    passage_only: bool,
+}
+
 /// The user's query, parsed once.
 #[derive(Debug, Clone)]
 pub struct UserQuery {
@@ -101,6 +112,12 @@ impl UserQuery {
 
     /// The tantivy query over passage records.
     pub fn to_query(&self, index: &CorpusIndex) -> Result<Box<dyn Query>> {
+        Ok(self.to_query_scoped(index)?.0)
+    }
+
+    /// The tantivy query, and whether it can only ever match passage records (so that no
+    /// clause restricting it to them is needed).
+    pub fn to_query_scoped(&self, index: &CorpusIndex) -> Result<(Box<dyn Query>, bool)> {
         let mut builder = Builder {
             index,
             exact: self.exact,
@@ -109,7 +126,8 @@ impl UserQuery {
             keyword: keyword_analyzer(),
         };
         builder
-            .build(&self.ast)?
+            .build_part(&self.ast)?
+            .map(|part| (part.query, part.passage_only))
             .ok_or_else(|| Error::Query("the query has no words to search for".to_string()))
     }
 
@@ -243,27 +261,38 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// `None` for a part with no words, such as a lone punctuation mark.
-    fn build(&mut self, ast: &UserInputAst) -> Result<Option<Box<dyn Query>>> {
+    fn build_part(&mut self, ast: &UserInputAst) -> Result<Option<Part>> {
         match ast {
             UserInputAst::Clause(clauses) => {
                 let mut parts: Vec<(TantivyOccur, Box<dyn Query>)> = Vec::new();
+                let mut required_passage = false;
+                let mut optional_all_passage = true;
+                let mut any_optional = false;
                 for (occur, clause) in clauses {
-                    let Some(query) = self.build(clause)? else {
+                    let Some(part) = self.build_part(clause)? else {
                         continue;
                     };
                     let (occur, query) = match occur {
-                        Some(Occur::Should) => (TantivyOccur::Should, query),
+                        Some(Occur::Should) => {
+                            any_optional = true;
+                            optional_all_passage &= part.passage_only;
+                            (TantivyOccur::Should, part.query)
+                        }
                         Some(Occur::MustNot) => (
                             TantivyOccur::MustNot,
-                            Box::new(Excluded(query)) as Box<dyn Query>,
+                            Box::new(Excluded(part.query)) as Box<dyn Query>,
                         ),
-                        Some(Occur::Must) | None => (TantivyOccur::Must, query),
+                        Some(Occur::Must) | None => {
+                            required_passage |= part.passage_only;
+                            (TantivyOccur::Must, part.query)
+                        }
                     };
                     parts.push((occur, query));
                 }
                 if parts.is_empty() {
                     return Ok(None);
                 }
+                let any_required = parts.iter().any(|(occur, _)| *occur == TantivyOccur::Must);
                 if parts
                     .iter()
                     .all(|(occur, _)| *occur == TantivyOccur::MustNot)
@@ -271,12 +300,33 @@ impl Builder<'_> {
                     // "-word" alone means every passage without the word.
                     parts.push((TantivyOccur::Must, Box::new(AllQuery)));
                 }
-                Ok(Some(Box::new(BooleanQuery::new(parts))))
+                // Optional clauses only count when nothing is required.
+                let passage_only =
+                    required_passage || (!any_required && any_optional && optional_all_passage);
+                Ok(Some(Part {
+                    query: Box::new(BooleanQuery::new(parts)),
+                    passage_only,
+                }))
             }
-            UserInputAst::Boost(inner, boost) => Ok(self.build(inner)?.map(|query| {
-                Box::new(BoostQuery::new(query, boost.into_inner() as f32)) as Box<dyn Query>
+            UserInputAst::Boost(inner, boost) => Ok(self.build_part(inner)?.map(|part| Part {
+                query: Box::new(BoostQuery::new(part.query, boost.into_inner() as f32)),
+                passage_only: part.passage_only,
             })),
-            UserInputAst::Leaf(leaf) => self.leaf(leaf),
+            UserInputAst::Leaf(leaf) => {
+                let passage_only = match &**leaf {
+                    UserInputLeaf::Literal(literal) => {
+                        QueryField::from_name(literal.field_name.as_deref())?.passage_only()
+                    }
+                    UserInputLeaf::Set { field, .. } => {
+                        QueryField::from_name(field.as_deref())?.passage_only()
+                    }
+                    _ => false,
+                };
+                Ok(self.leaf(leaf)?.map(|query| Part {
+                    query,
+                    passage_only,
+                }))
+            }
         }
     }
 
@@ -381,12 +431,22 @@ impl Builder<'_> {
                 } else {
                     &mut self.stemmed
                 };
-                Ok(text_query(
-                    field,
-                    &analyze_positions(analyzer, phrase),
-                    slop,
-                    prefix,
-                ))
+                let query = text_query(field, &analyze_positions(analyzer, phrase), slop, prefix);
+                if field == fields.section {
+                    return Ok(query);
+                }
+                // Only statement records hold the title: its passages are those statements'.
+                let Some(statements) = query else {
+                    return Ok(None);
+                };
+                let ids = self.index.statement_ids(statements)?;
+                if ids.is_empty() {
+                    return Ok(Some(Box::new(EmptyQuery)));
+                }
+                Ok(Some(Box::new(ConstScoreQuery::new(
+                    one_of(fields.doc, ids.iter()),
+                    1.0,
+                ))))
             }
             QueryField::Type | QueryField::Kind => {
                 let field = if field == QueryField::Type {

@@ -365,19 +365,19 @@ fn an_index_of_another_schema_version_is_rebuilt_beside_the_old_one_with_a_notic
     let meta_path = verbatim.index().join("meta.json");
     let mut meta: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&meta_path).unwrap()).unwrap();
-    let payload = meta["payload"]
-        .as_str()
-        .unwrap()
-        .replace("\"schema_version\":1", "\"schema_version\":0");
-    meta["payload"] = serde_json::Value::String(payload);
+    let mut payload: serde_json::Value =
+        serde_json::from_str(meta["payload"].as_str().unwrap()).unwrap();
+    let version = payload["schema_version"].as_u64().unwrap();
+    payload["schema_version"] = 0.into();
+    meta["payload"] = serde_json::Value::String(payload.to_string());
     fs::write(&meta_path, serde_json::to_string(&meta).unwrap()).unwrap();
     fs::write(verbatim.index().join("notes.txt"), "kept").unwrap();
 
     let run = verbatim.run(&["search", "quillfeather"]).expect_code(0);
     assert!(
-        run.stderr.starts_with(
-            "verbatim: rebuilt the index because it was written with schema version 0, this verbatim uses 1; indexed 5 statements, 56 passages in "
-        ),
+        run.stderr.starts_with(&format!(
+            "verbatim: rebuilt the index because it was written with schema version 0, this verbatim uses {version}; indexed 5 statements, 56 passages in "
+        )),
         "{}",
         run.stderr
     );
