@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::index::{CorpusIndex, IngestOptions, IngestReport, Locations, ingest};
 use crate::output::{self, Destination, DiffReport, Format, Options, plural};
 use crate::query::Filters;
-use crate::search::{PassageRecord, SearchRequest, start};
+use crate::search::{PassageRecord, SearchRequest, rank, start};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
@@ -77,7 +77,16 @@ fn filters(args: FilterArgs) -> Filters {
 
 /// Opens the index, ingesting first when it is stale, with a one-line notice when that happens.
 fn open_index(locations: &Locations) -> Result<CorpusIndex> {
-    let (index, report) = match CorpusIndex::open_current(locations) {
+    Ok(open_index_with(locations, |_| Ok(()))?.0)
+}
+
+/// Opens the index and does `work` on it (see `CorpusIndex::with_current`: the work overlaps
+/// the check that the index is current, and is done again after an update).
+fn open_index_with<T>(
+    locations: &Locations,
+    work: impl Fn(&CorpusIndex) -> crate::error::Result<T>,
+) -> Result<(CorpusIndex, T)> {
+    let (index, done, report) = match CorpusIndex::with_current(locations, work) {
         Ok(opened) => opened,
         // Already says which index and what to do.
         Err(err @ Error::Damaged { .. }) => return Err(err.into()),
@@ -109,7 +118,7 @@ fn open_index(locations: &Locations) -> Result<CorpusIndex> {
         }
         None => {}
     }
-    Ok(index)
+    Ok((index, done?))
 }
 
 fn report_skipped(report: &IngestReport) {
@@ -179,7 +188,6 @@ fn write_to(
 }
 
 fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -> Result<Outcome> {
-    let index = open_index(locations)?;
     let request = SearchRequest {
         query: args.query,
         exact: args.exact,
@@ -214,7 +222,8 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
             );
         }
     }
-    let mut run = start(&index, &request)?;
+    let (index, ranked) = open_index_with(locations, |index| rank(index, &request))?;
+    let mut run = ranked.run(&index);
     let totals = run.summary.clone();
     let mut destination = Destination::open(args.output.output.as_deref(), color)?;
     output::search_stream(destination.writer(), &mut run, &options)?;

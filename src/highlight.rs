@@ -1,7 +1,7 @@
 //! Exact match spans: which bytes of a passage the query matched, computed on the passage text
 //! with the field's own analyser, so a phrase lights up whole and a lone word of it does not.
 
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
 
 use crate::index::schema::{exact_analyzer, stemmed_analyzer};
 use crate::query::UserQuery;
@@ -18,10 +18,16 @@ struct Pattern {
 }
 
 /// Finds the spans a query matches in passage texts.
+#[derive(Clone)]
 pub struct Highlighter {
-    stemmed: TextAnalyzer,
+    /// The passage's words as the index saw them before stemming.
     unstemmed: TextAnalyzer,
+    /// Stems one word, as the stemmed field's analyser does last.
+    stemmer: TextAnalyzer,
     patterns: Vec<Pattern>,
+    /// The first letters of the stemmed patterns' terms: stemming keeps a word's first letter,
+    /// so a word starting otherwise need not be stemmed to know it matches none of them.
+    stem_initials: Vec<char>,
 }
 
 /// A token of the passage: its analysed text, position and byte range.
@@ -38,7 +44,7 @@ impl Highlighter {
     pub fn new(query: &UserQuery) -> Highlighter {
         let mut stemmed = stemmed_analyzer();
         let mut unstemmed = exact_analyzer();
-        let patterns = query
+        let patterns: Vec<Pattern> = query
             .text_literals()
             .into_iter()
             .filter_map(|literal| {
@@ -57,10 +63,20 @@ impl Highlighter {
                 })
             })
             .collect();
+        let mut stem_initials: Vec<char> = patterns
+            .iter()
+            .filter(|pattern| !pattern.unstemmed)
+            .flat_map(|pattern| pattern.terms.iter().filter_map(|term| term.chars().next()))
+            .collect();
+        stem_initials.sort_unstable();
+        stem_initials.dedup();
         Highlighter {
-            stemmed,
             unstemmed,
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
             patterns,
+            stem_initials,
         }
     }
 
@@ -69,8 +85,40 @@ impl Highlighter {
         if self.patterns.is_empty() {
             return Vec::new();
         }
-        let stemmed = tokens(&mut self.stemmed, text);
-        let unstemmed = tokens(&mut self.unstemmed, text);
+        // One pass of the unstemmed analyser; a word is stemmed only when it may match a
+        // stemmed term, and only tokens some pattern term matches are kept.
+        let mut stemmed = Vec::new();
+        let mut unstemmed = Vec::new();
+        let mut stream = self.unstemmed.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            let matches = |tokens_unstemmed: bool, word: &str| {
+                self.patterns.iter().any(|pattern| {
+                    pattern.unstemmed == tokens_unstemmed
+                        && (0..pattern.terms.len()).any(|k| term_matches(pattern, k, word))
+                })
+            };
+            let at = |text: String| Token {
+                text,
+                position: token.position,
+                from: token.offset_from,
+                to: token.offset_to,
+            };
+            if matches(true, &token.text) {
+                unstemmed.push(at(token.text.clone()));
+            }
+            if token
+                .text
+                .chars()
+                .next()
+                .is_some_and(|first| self.stem_initials.binary_search(&first).is_ok())
+            {
+                let stem = stem(&mut self.stemmer, &token.text);
+                if matches(false, &stem) {
+                    stemmed.push(at(stem));
+                }
+            }
+        }
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for pattern in &self.patterns {
             let tokens = if pattern.unstemmed {
@@ -92,19 +140,14 @@ impl Highlighter {
     }
 }
 
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push(Token {
-            text: token.text.clone(),
-            position: token.position,
-            from: token.offset_from,
-            to: token.offset_to,
-        });
+/// `word` as the stemmed analyser ends it.
+fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = stemmer.token_stream(word);
+    if stream.advance() {
+        stream.token().text.clone()
+    } else {
+        word.to_string()
     }
-    tokens
 }
 
 /// Every occurrence of a pattern. A phrase matches as tantivy's phrase query does: with each

@@ -1,21 +1,22 @@
 //! Running a search: the query and filters in, hit records with exact match offsets out.
 
-use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
+use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::corpus::{PassageKind, Signatory, Statement};
 use crate::error::Result;
 use crate::highlight::Highlighter;
-use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N};
 use crate::index::{CorpusIndex, StoredPassage};
 use crate::query::{Filters, UserQuery};
+use rayon::prelude::*;
+
+mod ranking;
+
+use ranking::Ranking;
 
 /// The order of hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -160,42 +161,74 @@ pub struct SearchSummary {
 /// A search under way: the summary is known, hit records are built one at a time as they are
 /// read, so an export of every hit runs in memory bounded by the ranking, not the texts.
 pub struct SearchRun<'a> {
-    index: &'a CorpusIndex,
-    context: u64,
     pub summary: SearchSummary,
     ranked: std::vec::IntoIter<(f32, DocAddress)>,
+    builder: HitBuilder<'a>,
+}
+
+/// Builds hit records: reads each passage, its statement (once), and finds its matches.
+#[derive(Clone)]
+struct HitBuilder<'a> {
+    index: &'a CorpusIndex,
+    context: u64,
     highlighter: Highlighter,
     statements: HashMap<String, Arc<Statement>>,
 }
 
+/// A search whose hits are counted and ranked, their records not yet read.
+pub struct RankedSearch {
+    context: u64,
+    pub summary: SearchSummary,
+    ranked: Vec<(f32, DocAddress)>,
+    highlighter: Highlighter,
+}
+
+impl RankedSearch {
+    /// The hit records, built one at a time from `index`, the index that ranked them.
+    pub fn run(self, index: &CorpusIndex) -> SearchRun<'_> {
+        SearchRun {
+            summary: self.summary,
+            ranked: self.ranked.into_iter(),
+            builder: HitBuilder {
+                index,
+                context: self.context,
+                highlighter: self.highlighter,
+                statements: HashMap::new(),
+            },
+        }
+    }
+}
+
 /// Runs the query and ranks the hits; records come from iterating the run.
 pub fn start<'a>(index: &'a CorpusIndex, request: &SearchRequest) -> Result<SearchRun<'a>> {
+    Ok(rank(index, request)?.run(index))
+}
+
+/// Runs the query: counts and ranks the hits.
+pub fn rank(index: &CorpusIndex, request: &SearchRequest) -> Result<RankedSearch> {
     let user_query = UserQuery::parse(&request.query, request.exact)?;
     // Filters select; they must not add to the BM25 score.
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, user_query.to_query(index)?),
-        (
+    let (matching, passage_only) = user_query.to_query_scoped(index)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching)];
+    if !passage_only {
+        clauses.push((
             Occur::Must,
             Box::new(ConstScoreQuery::new(index.passages_query(), 0.0)),
-        ),
-    ];
+        ));
+    }
     if let Some(filter) = request.filters.passage_query(index)? {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
     let query = BooleanQuery::new(clauses);
 
-    let (total_hits, statements) = index.searcher.search(&query, &HitStats)?;
-    let limit = match request.limit {
-        Some(limit) => limit.min(total_hits as usize),
-        None => total_hits as usize,
-    };
-    let ranked = if limit == 0 {
-        Vec::new()
-    } else {
-        rank(index, &query, limit, request.sort)?
-    };
-    Ok(SearchRun {
-        index,
+    let ranked = index.searcher.search(
+        &query,
+        &Ranking {
+            limit: request.limit,
+            sort: request.sort,
+        },
+    )?;
+    Ok(RankedSearch {
         context: request.context,
         summary: SearchSummary {
             schema: RECORD_SCHEMA,
@@ -203,18 +236,17 @@ pub fn start<'a>(index: &'a CorpusIndex, request: &SearchRequest) -> Result<Sear
             exact: request.exact,
             filters: request.filters.clone(),
             sort: request.sort,
-            total_hits,
-            total_statements: statements.len() as u64,
-            shown: ranked.len() as u64,
-            facets: facet_counts(index, &request.facets, &statements)?,
+            total_hits: ranked.total_hits,
+            total_statements: ranked.per_statement.len() as u64,
+            shown: ranked.top.len() as u64,
+            facets: facet_counts(index, &request.facets, &ranked.per_statement)?,
         },
-        ranked: ranked.into_iter(),
+        ranked: ranked.top,
         highlighter: Highlighter::new(&user_query),
-        statements: HashMap::new(),
     })
 }
 
-impl SearchRun<'_> {
+impl HitBuilder<'_> {
     fn hit(&mut self, score: f32, address: DocAddress) -> Result<Hit> {
         let index = self.index;
         let passage = index.passage(address)?;
@@ -256,13 +288,31 @@ impl Iterator for SearchRun<'_> {
 
     fn next(&mut self) -> Option<Result<Hit>> {
         let (score, address) = self.ranked.next()?;
-        Some(self.hit(score, address))
+        Some(self.builder.hit(score, address))
     }
 }
 
-/// Runs a search and builds all its hit records.
+/// Hit records built by one task of a parallel `search`: enough to spread the work, few enough
+/// that each task reads most of its statements once.
+const HITS_PER_TASK: usize = 256;
+
+/// Runs a search and builds all its hit records, in order, on every core.
 pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<Hit>> {
-    start(index, request)?.collect()
+    let SearchRun {
+        ranked, builder, ..
+    } = start(index, request)?;
+    let ranked: Vec<(f32, DocAddress)> = ranked.collect();
+    let chunks: Vec<Vec<Hit>> = ranked
+        .par_chunks(HITS_PER_TASK)
+        .map(|chunk| {
+            let mut builder = builder.clone();
+            chunk
+                .iter()
+                .map(|&(score, address)| builder.hit(score, address))
+                .collect::<Result<Vec<Hit>>>()
+        })
+        .collect::<Result<_>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 /// A statement record that should exist but does not: print the passage all the same.
@@ -281,65 +331,6 @@ fn missing_statement(id: &str) -> Statement {
         passages: 0,
         words: 0,
     }
-}
-
-/// The top `limit` hits in order, with their scores. Ties are broken by fast fields (date,
-/// a hash of the statement id, passage number), never by tantivy's internal addresses, which
-/// change when segments merge.
-fn rank(
-    index: &CorpusIndex,
-    query: &dyn Query,
-    limit: usize,
-    sort: SortOrder,
-) -> Result<Vec<(f32, DocAddress)>> {
-    let keys = |reader: &SegmentReader| {
-        let column = |name: &str| reader.fast_fields().u64(name).ok();
-        (column(FAST_DATE_KEY), column(FAST_DOC_HASH), column(FAST_N))
-    };
-    let value = |column: &Option<Column<u64>>, doc: DocId| {
-        column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
-    };
-    let collected: Vec<(f32, DocAddress)> = match sort {
-        SortOrder::Relevance => {
-            let collector =
-                TopDocs::with_limit(limit).tweak_score(move |reader: &SegmentReader| {
-                    let (date, hash, n) = keys(reader);
-                    move |doc: DocId, score: Score| {
-                        (
-                            score,
-                            Reverse(value(&date, doc)),
-                            Reverse(value(&hash, doc)),
-                            Reverse(value(&n, doc)),
-                        )
-                    }
-                });
-            index
-                .searcher
-                .search(query, &collector)?
-                .into_iter()
-                .map(|(key, address)| (key.0, address))
-                .collect()
-        }
-        SortOrder::Date => {
-            let collector =
-                TopDocs::with_limit(limit).tweak_score(move |reader: &SegmentReader| {
-                    let (date, hash, n) = keys(reader);
-                    move |doc: DocId, score: Score| {
-                        (
-                            Reverse((value(&date, doc), value(&hash, doc), value(&n, doc))),
-                            score,
-                        )
-                    }
-                });
-            index
-                .searcher
-                .search(query, &collector)?
-                .into_iter()
-                .map(|(key, address)| (key.1, address))
-                .collect()
-        }
-    };
-    Ok(collected)
 }
 
 /// The passages around a hit, within its statement.
@@ -435,64 +426,4 @@ fn facet_counts(
         result.push(FacetCounts { facet, counts });
     }
     Ok(result)
-}
-
-/// Counts every matching passage and, per statement, its matching passages, in one pass.
-struct HitStats;
-
-struct SegmentHitStats {
-    doc_hash: Option<Column<u64>>,
-    count: u64,
-    statements: HashMap<u64, u64>,
-}
-
-impl Collector for HitStats {
-    type Fruit = (u64, HashMap<u64, u64>);
-    type Child = SegmentHitStats;
-
-    fn for_segment(
-        &self,
-        _ordinal: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentHitStats> {
-        Ok(SegmentHitStats {
-            doc_hash: Some(reader.fast_fields().u64(FAST_DOC_HASH)?),
-            count: 0,
-            statements: HashMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(u64, HashMap<u64, u64>)>,
-    ) -> tantivy::Result<(u64, HashMap<u64, u64>)> {
-        let mut total = 0;
-        let mut statements: HashMap<u64, u64> = HashMap::new();
-        for (count, per_statement) in fruits {
-            total += count;
-            for (hash, hits) in per_statement {
-                *statements.entry(hash).or_default() += hits;
-            }
-        }
-        Ok((total, statements))
-    }
-}
-
-impl SegmentCollector for SegmentHitStats {
-    type Fruit = (u64, HashMap<u64, u64>);
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        self.count += 1;
-        if let Some(hash) = self.doc_hash.as_ref().and_then(|column| column.first(doc)) {
-            *self.statements.entry(hash).or_default() += 1;
-        }
-    }
-
-    fn harvest(self) -> (u64, HashMap<u64, u64>) {
-        (self.count, self.statements)
-    }
 }

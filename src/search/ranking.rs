@@ -1,0 +1,223 @@
+//! One pass over the matching passages that counts them, per statement too, and keeps the best
+//! `limit` in order: the query's posting lists are read once, and the fast fields that break
+//! ties are read only for a hit that could enter the ranking.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::SortOrder;
+use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N};
+
+/// What the pass found.
+#[derive(Debug, Default)]
+pub struct Ranked {
+    pub total_hits: u64,
+    /// Matching passages per statement, by statement-id hash.
+    pub per_statement: HashMap<u64, u64>,
+    /// The best hits, best first, with their scores.
+    pub top: Vec<(f32, DocAddress)>,
+}
+
+/// Ties are broken by date, a hash of the statement id and passage number, never by tantivy's
+/// internal addresses, which change when segments merge.
+pub struct Ranking {
+    /// `None` keeps every hit.
+    pub limit: Option<usize>,
+    pub sort: SortOrder,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    score: f32,
+    date: u64,
+    hash: u64,
+    n: u64,
+    address: DocAddress,
+    sort: SortOrder,
+}
+
+impl Entry {
+    /// `Greater` when `self` ranks before `other`.
+    fn rank(&self, other: &Entry) -> Ordering {
+        let keys = |e: &Entry| (Reverse(e.date), Reverse(e.hash), Reverse(e.n));
+        match self.sort {
+            SortOrder::Relevance => self
+                .score
+                .total_cmp(&other.score)
+                .then_with(|| keys(self).cmp(&keys(other))),
+            SortOrder::Date => keys(self)
+                .cmp(&keys(other))
+                .then_with(|| self.score.total_cmp(&other.score)),
+        }
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.rank(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Entry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Entry) -> Ordering {
+        self.rank(other)
+    }
+}
+
+pub struct SegmentRanking {
+    segment: SegmentOrdinal,
+    limit: usize,
+    sort: SortOrder,
+    date: Option<Column<u64>>,
+    hash: Option<Column<u64>>,
+    n: Option<Column<u64>>,
+    total_hits: u64,
+    per_statement: HashMap<u64, u64>,
+    /// The statement (by id hash) of the latest hits, and how many there were.
+    run: Option<(u64, u64)>,
+    /// The worst kept hit on top.
+    kept: BinaryHeap<Reverse<Entry>>,
+}
+
+fn value(column: &Option<Column<u64>>, doc: DocId) -> u64 {
+    column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0)
+}
+
+/// One segment's share: its counts and its best hits with their keys.
+pub struct SegmentRanked {
+    total_hits: u64,
+    per_statement: HashMap<u64, u64>,
+    kept: Vec<Entry>,
+}
+
+impl Collector for Ranking {
+    type Fruit = Ranked;
+    type Child = SegmentRanking;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentRanking> {
+        let column = |name: &str| reader.fast_fields().u64(name).ok();
+        let limit = self.limit.unwrap_or(usize::MAX);
+        Ok(SegmentRanking {
+            segment,
+            limit,
+            sort: self.sort,
+            date: column(FAST_DATE_KEY),
+            hash: column(FAST_DOC_HASH),
+            n: column(FAST_N),
+            total_hits: 0,
+            per_statement: HashMap::new(),
+            run: None,
+            kept: BinaryHeap::with_capacity(limit.min(1024)),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentRanked>) -> tantivy::Result<Ranked> {
+        let mut merged = Ranked::default();
+        let mut kept: Vec<Entry> = Vec::new();
+        for fruit in fruits {
+            merged.total_hits += fruit.total_hits;
+            for (hash, hits) in fruit.per_statement {
+                *merged.per_statement.entry(hash).or_default() += hits;
+            }
+            kept.extend(fruit.kept);
+        }
+        kept.sort_unstable_by(|a, b| b.rank(a));
+        kept.truncate(self.limit.unwrap_or(usize::MAX));
+        merged.top = kept
+            .into_iter()
+            .map(|entry| (entry.score, entry.address))
+            .collect();
+        Ok(merged)
+    }
+}
+
+impl SegmentRanking {
+    fn entry(&self, doc: DocId, score: Score) -> Entry {
+        Entry {
+            score,
+            date: value(&self.date, doc),
+            hash: value(&self.hash, doc),
+            n: value(&self.n, doc),
+            address: DocAddress::new(self.segment, doc),
+            sort: self.sort,
+        }
+    }
+
+    /// Whether a hit certainly ranks after the worst kept one, judged by what is cheapest to
+    /// know: the score, or under date order the date alone.
+    fn certainly_worse(&self, worst: &Entry, doc: DocId, score: Score) -> bool {
+        match self.sort {
+            SortOrder::Relevance => score < worst.score,
+            SortOrder::Date => value(&self.date, doc) > worst.date,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentRanking {
+    type Fruit = SegmentRanked;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total_hits += 1;
+        let hash = value(&self.hash, doc);
+        // A statement's passages are mostly neighbours, so hits come in runs per statement:
+        // the map is touched once per run.
+        match &mut self.run {
+            Some((current, hits)) if *current == hash => *hits += 1,
+            run => {
+                if let Some((previous, hits)) = run.replace((hash, 1)) {
+                    *self.per_statement.entry(previous).or_default() += hits;
+                }
+            }
+        }
+        if self.limit == 0 {
+            return;
+        }
+        if self.kept.len() < self.limit {
+            let entry = self.entry(doc, score);
+            self.kept.push(Reverse(entry));
+            return;
+        }
+        let Some(Reverse(worst)) = self.kept.peek() else {
+            return;
+        };
+        if self.certainly_worse(worst, doc, score) {
+            return;
+        }
+        let entry = self.entry(doc, score);
+        if entry > *worst {
+            self.kept.pop();
+            self.kept.push(Reverse(entry));
+        }
+    }
+
+    fn harvest(mut self) -> SegmentRanked {
+        if let Some((hash, hits)) = self.run.take() {
+            *self.per_statement.entry(hash).or_default() += hits;
+        }
+        SegmentRanked {
+            total_hits: self.total_hits,
+            per_statement: self.per_statement,
+            kept: self.kept.into_iter().map(|Reverse(entry)| entry).collect(),
+        }
+    }
+}
