@@ -12,4 +12,5 @@ mod ingest;
 mod metadata;
 mod reliability;
 mod search;
+mod security;
 mod show_docs;
