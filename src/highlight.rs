@@ -314,4 +314,44 @@ mod tests {
             "with [end-to-end encryption] across"
         );
     }
+
+    /// Every word of a real statement stemmed, as the stemmed field's analyser does: which
+    /// tokens match each word of the statement, found the slow way.
+    #[test]
+    fn stemming_only_words_with_a_matching_initial_misses_no_match() {
+        let text =
+            include_str!("../corpus/2020-10-11-international-statement-e2ee-public-safety.md");
+        let mut stemmed = stemmed_analyzer();
+        let mut unstemmed = exact_analyzer();
+        let words: Vec<String> = {
+            let mut stream = unstemmed.token_stream(text);
+            let mut words = Vec::new();
+            while stream.advance() {
+                words.push(stream.token().text.clone());
+            }
+            words.sort();
+            words.dedup();
+            words
+        };
+        assert!(words.len() > 300, "{} distinct words", words.len());
+        let mut all_stems = Vec::new();
+        {
+            let mut stream = stemmed.token_stream(text);
+            while stream.advance() {
+                let token = stream.token();
+                all_stems.push((token.text.clone(), token.offset_from, token.offset_to));
+            }
+        }
+        for word in &words {
+            let query = UserQuery::parse(word, false).unwrap();
+            let found = Highlighter::new(&query).spans(text);
+            let stem = crate::query::analyze(&mut stemmed, word);
+            let expected: Vec<(usize, usize)> = all_stems
+                .iter()
+                .filter(|(text, _, _)| stem.first() == Some(text))
+                .map(|&(_, from, to)| (from, to))
+                .collect();
+            assert_eq!(found, expected, "the word `{word}`");
+        }
+    }
 }
