@@ -297,16 +297,14 @@ mod tests {
     }
 
     #[test]
-    fn long_runs_of_broken_links_and_scripts_take_linear_time() {
+    fn long_runs_of_broken_links_and_scripts_are_cleaned_whole() {
         // A megabyte of either took seconds in release builds, four times as long at twice the
-        // size; in linear time each takes a fraction of a second even in a debug build.
-        let started = std::time::Instant::now();
+        // size, before the cleaners became linear; at these sizes a quadratic cleaner would
+        // hold up the test run for minutes.
         let links = "See the report](https://example.org/a and ".repeat(25_000);
         assert_eq!(drop_markup_residue(&links), links);
         let scripts = format!("{}kept", "<SCRIPT>var a;</script>".repeat(45_000));
         assert_eq!(html_block_text(&scripts), "kept");
-        let elapsed = started.elapsed();
-        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
     }
 
     #[test]
