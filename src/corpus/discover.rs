@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
+
 use super::Finding;
 use super::sidecar::SIDECAR_NAMES;
 use crate::error::{Error, Result};
@@ -58,12 +60,11 @@ pub fn discover(root: &Path) -> Result<Corpus> {
             path: root.to_path_buf(),
         });
     }
-    let mut walk = Walk::default();
     let mut ancestors = Vec::new();
     if let Ok(metadata) = std::fs::metadata(root) {
         ancestors.push((folder_key(root, &metadata), root.to_path_buf()));
     }
-    walk.folder(root, "", &mut ancestors)?;
+    let walk = Walk::folder(root, "", &ancestors)?;
     let Walk {
         mut files,
         mut sidecars,
@@ -105,6 +106,104 @@ fn folder_key(path: &Path, _metadata: &std::fs::Metadata) -> FolderKey {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Folders with at least this many entries have them looked up in parallel.
+const PARALLEL_STATS_FROM: usize = 64;
+
+/// What one folder entry is.
+enum Classified {
+    Statement(CorpusFile),
+    Sidecar(CorpusFile),
+    Folder {
+        path: PathBuf,
+        rel_path: String,
+        key: FolderKey,
+    },
+    Unreadable(PathBuf, std::io::Error),
+    Failed(Error),
+    /// Neither a statement nor a folder.
+    Other,
+}
+
+/// Looks `entry` of the folder `rel` up: one stat for a statement file, a metadata file or a
+/// folder, none for anything else.
+fn classify(entry: &std::fs::DirEntry, rel: &str) -> Classified {
+    let name = entry.file_name();
+    let name = name.to_string_lossy();
+    let rel_path = if rel.is_empty() {
+        name.to_string()
+    } else {
+        format!("{rel}/{name}")
+    };
+    let path = entry.path();
+    let Ok(mut file_type) = entry.file_type() else {
+        return Classified::Other;
+    };
+    // Relative to the open folder: no lookup of the whole path.
+    let mut metadata = None;
+    if file_type.is_symlink() {
+        match std::fs::metadata(&path) {
+            Ok(target) => {
+                file_type = target.file_type();
+                metadata = Some(target);
+            }
+            Err(err) => return Classified::Unreadable(path, err),
+        }
+    }
+    if file_type.is_dir() {
+        let target = match metadata {
+            Some(target) => target,
+            None => match entry.metadata() {
+                Ok(found) => found,
+                Err(err) => return Classified::Unreadable(path, err),
+            },
+        };
+        return Classified::Folder {
+            key: folder_key(&path, &target),
+            path,
+            rel_path,
+        };
+    }
+    let is_sidecar = SIDECAR_NAMES.iter().any(|sidecar| name == *sidecar);
+    if !file_type.is_file() || !(is_sidecar || has_statement_extension(&path)) {
+        return Classified::Other;
+    }
+    let metadata = match metadata {
+        Some(metadata) => metadata,
+        None => match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                return Classified::Failed(Error::Walk {
+                    path,
+                    message: err.to_string(),
+                });
+            }
+        },
+    };
+    let mtime_ns = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map(|age| age.as_nanos())
+        .unwrap_or(0);
+    let id = match rel_path.rsplit_once('.') {
+        Some((without_extension, _)) => without_extension.to_string(),
+        None => rel_path.clone(),
+    };
+    let found = CorpusFile {
+        id,
+        abs_path: path,
+        rel_path,
+        size: metadata.len(),
+        mtime_ns,
+        duplicate_of: None,
+    };
+    if is_sidecar {
+        Classified::Sidecar(found)
+    } else {
+        Classified::Statement(found)
+    }
+}
+
 #[derive(Default)]
 struct Walk {
     files: Vec<CorpusFile>,
@@ -115,116 +214,74 @@ struct Walk {
 impl Walk {
     /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
     /// it, by device and inode, so that a link back to one of them is reported, not followed.
-    fn folder(
-        &mut self,
-        dir: &Path,
-        rel: &str,
-        ancestors: &mut Vec<(FolderKey, PathBuf)>,
-    ) -> Result<()> {
+    /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
+    /// it and itself, by identity, so that a link back to one of them is reported, not
+    /// followed. Subfolders are walked on every core.
+    fn folder(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathBuf)]) -> Result<Walk> {
+        let mut walk = Walk::default();
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(err) => {
-                self.cannot_read(dir, &err);
-                return Ok(());
+                walk.cannot_read(dir, &err);
+                return Ok(walk);
             }
         };
+        let mut listed = Vec::new();
         for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    self.cannot_read(dir, &err);
-                    continue;
-                }
-            };
-            let name = entry.file_name();
-            if is_hidden(&name) {
-                continue;
-            }
-            let name = name.to_string_lossy();
-            let rel_path = if rel.is_empty() {
-                name.to_string()
-            } else {
-                format!("{rel}/{name}")
-            };
-            let path = entry.path();
-            let Ok(mut file_type) = entry.file_type() else {
-                continue;
-            };
-            // Relative to the open folder: no lookup of the whole path.
-            let mut metadata = None;
-            if file_type.is_symlink() {
-                match std::fs::metadata(&path) {
-                    Ok(target) => {
-                        file_type = target.file_type();
-                        metadata = Some(target);
-                    }
-                    Err(err) => {
-                        self.cannot_read(&path, &err);
-                        continue;
-                    }
-                }
-            }
-            if file_type.is_dir() {
-                let target = match metadata {
-                    Some(target) => target,
-                    None => match entry.metadata() {
-                        Ok(found) => found,
-                        Err(err) => {
-                            self.cannot_read(&path, &err);
-                            continue;
-                        }
-                    },
-                };
-                let key = folder_key(&path, &target);
-                if let Some((_, ancestor)) = ancestors.iter().find(|(seen, _)| *seen == key) {
-                    let message = format!(
-                        "a symbolic-link loop back to {}; not followed",
-                        ancestor.display()
-                    );
-                    self.unreadable.push(Finding::error(&path, None, message));
-                    continue;
-                }
-                ancestors.push((key, path.clone()));
-                self.folder(&path, &rel_path, ancestors)?;
-                ancestors.pop();
-                continue;
-            }
-            let is_sidecar = SIDECAR_NAMES.iter().any(|sidecar| name == *sidecar);
-            if !file_type.is_file() || !(is_sidecar || has_statement_extension(&path)) {
-                continue;
-            }
-            let metadata = match metadata {
-                Some(metadata) => metadata,
-                None => entry.metadata().map_err(|err| Error::Walk {
-                    path: path.clone(),
-                    message: err.to_string(),
-                })?,
-            };
-            let mtime_ns = metadata
-                .modified()
-                .ok()
-                .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-                .map(|age| age.as_nanos())
-                .unwrap_or(0);
-            let id = match rel_path.rsplit_once('.') {
-                Some((without_extension, _)) => without_extension.to_string(),
-                None => rel_path.clone(),
-            };
-            let found = CorpusFile {
-                id,
-                abs_path: path,
-                rel_path,
-                size: metadata.len(),
-                mtime_ns,
-                duplicate_of: None,
-            };
-            if is_sidecar {
-                self.sidecars.push(found);
-            } else {
-                self.files.push(found);
+            match entry {
+                Ok(entry) if !is_hidden(&entry.file_name()) => listed.push(entry),
+                Ok(_) => {}
+                Err(err) => walk.cannot_read(dir, &err),
             }
         }
-        Ok(())
+        // The stats are the cost of the walk: a large folder's are made on every core.
+        let classified: Vec<Classified> = if listed.len() >= PARALLEL_STATS_FROM {
+            listed
+                .par_iter()
+                .map(|entry| classify(entry, rel))
+                .collect()
+        } else {
+            listed.iter().map(|entry| classify(entry, rel)).collect()
+        };
+        drop(listed);
+        let mut subfolders = Vec::new();
+        for item in classified {
+            match item {
+                Classified::Statement(file) => walk.files.push(file),
+                Classified::Sidecar(file) => walk.sidecars.push(file),
+                Classified::Folder {
+                    path,
+                    rel_path,
+                    key,
+                } => match ancestors.iter().find(|(seen, _)| *seen == key) {
+                    Some((_, ancestor)) => {
+                        let message = format!(
+                            "a symbolic-link loop back to {}; not followed",
+                            ancestor.display()
+                        );
+                        walk.unreadable.push(Finding::error(&path, None, message));
+                    }
+                    None => subfolders.push((path, rel_path, key)),
+                },
+                Classified::Unreadable(path, err) => walk.cannot_read(&path, &err),
+                Classified::Failed(err) => return Err(err),
+                Classified::Other => {}
+            }
+        }
+        let below: Vec<Walk> = subfolders
+            .into_par_iter()
+            .map(|(path, rel_path, key)| {
+                let mut chain = ancestors.to_vec();
+                chain.push((key, path.clone()));
+                Walk::folder(&path, &rel_path, &chain)
+            })
+            .collect::<Result<_>>()?;
+        for found in below {
+            walk.files.extend(found.files);
+            walk.sidecars.extend(found.sidecars);
+            walk.unreadable.extend(found.unreadable);
+        }
+        Ok(walk)
     }
 
     fn cannot_read(&mut self, path: &Path, err: &std::io::Error) {
