@@ -392,6 +392,18 @@ impl Builder<'_> {
         }
     }
 
+    /// The passages of the statements whose records `statements` matches, each scoring 1.
+    fn passages_of(&self, statements: Box<dyn Query>) -> Result<Box<dyn Query>> {
+        let ids = self.index.statement_ids(statements)?;
+        if ids.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        Ok(Box::new(ConstScoreQuery::new(
+            one_of(self.index.fields.doc, ids.iter()),
+            1.0,
+        )))
+    }
+
     fn literal(
         &mut self,
         field: QueryField,
@@ -436,17 +448,9 @@ impl Builder<'_> {
                     return Ok(query);
                 }
                 // Only statement records hold the title: its passages are those statements'.
-                let Some(statements) = query else {
-                    return Ok(None);
-                };
-                let ids = self.index.statement_ids(statements)?;
-                if ids.is_empty() {
-                    return Ok(Some(Box::new(EmptyQuery)));
-                }
-                Ok(Some(Box::new(ConstScoreQuery::new(
-                    one_of(fields.doc, ids.iter()),
-                    1.0,
-                ))))
+                query
+                    .map(|statements| self.passages_of(statements))
+                    .transpose()
             }
             QueryField::Type | QueryField::Kind => {
                 let field = if field == QueryField::Type {
@@ -465,14 +469,7 @@ impl Builder<'_> {
             )),
             QueryField::Signatory => {
                 let statements = signatory_query(fields.signatory, fields.country, phrase);
-                let ids = self.index.statement_ids(statements)?;
-                if ids.is_empty() {
-                    return Ok(Some(Box::new(EmptyQuery)));
-                }
-                Ok(Some(Box::new(ConstScoreQuery::new(
-                    one_of(fields.doc, ids.iter()),
-                    1.0,
-                ))))
+                self.passages_of(statements).map(Some)
             }
             QueryField::Year => {
                 let year = parse_year(phrase)?;
