@@ -2,6 +2,7 @@
 
 pub mod reader;
 pub mod schema;
+mod stem;
 mod writer;
 
 use std::collections::BTreeMap;
