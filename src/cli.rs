@@ -145,6 +145,25 @@ fn parse_limit(text: &str) -> Result<u64, String> {
     }
 }
 
+/// How an index-reading command treats a corpus that changed since the last ingest.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FreshnessArgs {
+    /// Read the index as last ingested, without checking the corpus for changes: saves a
+    /// `stat` per corpus file on every command; `verbatim ingest` brings the index up to date.
+    #[arg(long)]
+    pub no_refresh: bool,
+}
+
+impl FreshnessArgs {
+    pub fn freshness(self) -> crate::index::Freshness {
+        if self.no_refresh {
+            crate::index::Freshness::AsIngested
+        } else {
+            crate::index::Freshness::Checked
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query, in tantivy's query syntax.
@@ -184,6 +203,9 @@ pub struct SearchArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -232,6 +254,9 @@ pub struct ShowArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +266,9 @@ pub struct DocsArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +297,9 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -293,6 +324,9 @@ pub struct TimelineArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -308,6 +342,9 @@ pub struct ReuseArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 fn parse_min_words(text: &str) -> Result<usize, String> {
@@ -327,6 +364,9 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +387,9 @@ pub struct SimilarArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -392,6 +435,9 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }
 
 #[derive(Debug, Args)]
@@ -415,4 +461,7 @@ pub struct SignatoriesArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub freshness: FreshnessArgs,
 }

@@ -18,7 +18,7 @@ use crate::compare::similar::{SimilarRequest, similar};
 use crate::compare::timeline::{TimelineRequest, timeline};
 use crate::corpus::{Citation, Statement};
 use crate::error::Error;
-use crate::index::{CorpusIndex, IngestOptions, IngestReport, Locations, ingest};
+use crate::index::{CorpusIndex, Freshness, IngestOptions, IngestReport, Locations, ingest};
 use crate::output::{self, Destination, DiffReport, Format, Options, plural};
 use crate::query::Filters;
 use crate::search::{PassageRecord, SearchRequest, rank, start};
@@ -76,20 +76,25 @@ fn filters(args: FilterArgs) -> Filters {
 }
 
 /// Opens the index, ingesting first when it is stale, with a one-line notice when that happens.
-fn open_index(locations: &Locations) -> Result<CorpusIndex> {
-    Ok(open_index_with(locations, |_| Ok(()))?.0)
+fn open_index(locations: &Locations, freshness: Freshness) -> Result<CorpusIndex> {
+    Ok(open_index_with(locations, freshness, |_| Ok(()))?.0)
 }
 
 /// Opens the index and does `work` on it (see `CorpusIndex::with_current`: the work overlaps
 /// the check that the index is current, and is done again after an update).
 fn open_index_with<T>(
     locations: &Locations,
+    freshness: Freshness,
     work: impl Fn(&CorpusIndex) -> crate::error::Result<T>,
 ) -> Result<(CorpusIndex, T)> {
-    let (index, done, report) = match CorpusIndex::with_current(locations, work) {
+    let (index, done, report) = match CorpusIndex::with_current(locations, freshness, work) {
         Ok(opened) => opened,
         // Already says which index and what to do.
-        Err(err @ Error::Damaged { .. }) => return Err(err.into()),
+        Err(
+            err @ (Error::Damaged { .. }
+            | Error::NoIndexAsIngested(_)
+            | Error::OutdatedAsIngested { .. }),
+        ) => return Err(err.into()),
         Err(err) => {
             return Err(anyhow::Error::new(err).context(format!(
                 "cannot open the index at {}",
@@ -222,7 +227,9 @@ fn search_command(locations: &Locations, args: SearchArgs, color: ColorChoice) -
             );
         }
     }
-    let (index, ranked) = open_index_with(locations, |index| rank(index, &request))?;
+    let (index, ranked) = open_index_with(locations, args.freshness.freshness(), |index| {
+        rank(index, &request)
+    })?;
     let mut run = ranked.run(&index);
     let totals = run.summary.clone();
     let mut destination = Destination::open(args.output.output.as_deref(), color)?;
@@ -334,7 +341,7 @@ fn cited_passage(
 fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Result<Outcome> {
     let options = output_options(&args.output)?;
     let citation = Citation::parse(&args.citation)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let statement = cited_statement(&index, &citation)?;
     let (first, last) = match citation.n {
         Some(n) if n > statement.passages => {
@@ -360,7 +367,7 @@ fn show_command(locations: &Locations, args: ShowArgs, color: ColorChoice) -> Re
 
 fn docs_command(locations: &Locations, args: DocsArgs, color: ColorChoice) -> Result<Outcome> {
     let options = output_options(&args.output)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let filters = filters(args.filters);
     let statements = index.statements(filters.statement_query(&index))?;
     write_to(&args.output, color, |out| {
@@ -375,7 +382,7 @@ fn compare_command(
     color: ColorChoice,
 ) -> Result<Outcome> {
     let options = output_options(&args.output)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let request = KwicRequest {
         query: args.query,
         exact: args.exact,
@@ -402,7 +409,7 @@ fn timeline_command(
     color: ColorChoice,
 ) -> Result<Outcome> {
     let options = output_options(&args.output)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let request = TimelineRequest {
         query: args.query,
         exact: args.exact,
@@ -430,7 +437,7 @@ fn timeline_command(
 
 fn reuse_command(locations: &Locations, args: ReuseArgs, color: ColorChoice) -> Result<Outcome> {
     let options = output_options(&args.output)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let mut filters = filters(args.filters);
     // --doc chooses findings, not the statements searched: reuse needs the others to compare.
     let involving = std::mem::take(&mut filters.docs);
@@ -458,7 +465,7 @@ fn diff_command(locations: &Locations, args: DiffArgs, color: ColorChoice) -> Re
     let options = output_options(&args.output)?;
     let a = Citation::parse(&args.a)?;
     let b = Citation::parse(&args.b)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let report = match (a.n, b.n) {
         (Some(an), Some(bn)) => {
             let (_, left) = cited_passage(&index, &a, an)?;
@@ -509,7 +516,7 @@ fn similar_command(
             args.citation
         );
     };
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let (_, source) = cited_passage(&index, &citation, n)?;
     let request = SimilarRequest {
         doc: citation.doc.clone(),
@@ -552,7 +559,7 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
         })?;
         return Ok(Outcome::Found);
     }
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let filters = filters(args.filters);
     let mut destination = Destination::open(args.output.as_deref(), ColorChoice::Never)?;
     // Records are built as they are written, so an export of every passage runs in bounded
@@ -669,7 +676,7 @@ fn signatories_command(
     color: ColorChoice,
 ) -> Result<Outcome> {
     let options = output_options(&args.output)?;
-    let index = open_index(locations)?;
+    let index = open_index(locations, args.freshness.freshness())?;
     let filters = filters(args.filters);
     let statements = index.statements(filters.statement_query(&index))?;
     let records = crate::signatories::signatories(&statements);

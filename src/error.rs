@@ -58,6 +58,16 @@ pub enum Error {
     IndexBusy(PathBuf),
 
     #[error(
+        "there is no index at {0} to read as it stands; run `verbatim ingest` first, or leave out --no-refresh"
+    )]
+    NoIndexAsIngested(PathBuf),
+
+    #[error(
+        "the index at {path} cannot be read as it stands: {reason}; run `verbatim ingest`, or leave out --no-refresh"
+    )]
+    OutdatedAsIngested { path: PathBuf, reason: String },
+
+    #[error(
         "the index at {path} is damaged ({detail}); run `verbatim ingest --rebuild` to rebuild it from the corpus"
     )]
     Damaged { path: PathBuf, detail: String },

@@ -214,6 +214,17 @@ impl Locations {
     }
 }
 
+/// Whether a command makes sure the index is current before reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Freshness {
+    /// Look at every corpus file (a `stat` each) and ingest what changed: always right.
+    #[default]
+    Checked,
+    /// Read the index as last ingested, without looking at the corpus: for large corpora and
+    /// scripts that ingest once and query many times.
+    AsIngested,
+}
+
 /// An opened index with its field handles and what its last commit records.
 pub struct Opened {
     pub index: Index,

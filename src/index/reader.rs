@@ -9,7 +9,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
-use super::{Fields, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
+use super::{Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
 use crate::corpus::{PassageKind, Statement, discover};
 use crate::error::{Error, Result};
 
@@ -37,7 +37,8 @@ impl CorpusIndex {
     /// Opens the index, ingesting first when it is missing, of another schema version, or older
     /// than the corpus. Returns the ingest's report when one ran.
     pub fn open_current(locations: &Locations) -> Result<(CorpusIndex, Option<IngestReport>)> {
-        let (index, done, report) = CorpusIndex::with_current(locations, |_| Ok(()))?;
+        let (index, done, report) =
+            CorpusIndex::with_current(locations, Freshness::Checked, |_| Ok(()))?;
         done?;
         Ok((index, report))
     }
@@ -49,10 +50,31 @@ impl CorpusIndex {
     /// nothing. Returns the index, the work's result and the ingest's report when one ran;
     /// the outer error is the index's, the inner one the work's.
     #[allow(clippy::type_complexity)]
+    ///
+    /// With `Freshness::AsIngested` the corpus is not looked at: the index is read as it
+    /// stands, and a missing or outdated index is an error rather than a reason to ingest.
     pub fn with_current<T>(
         locations: &Locations,
+        freshness: Freshness,
         work: impl Fn(&CorpusIndex) -> Result<T>,
     ) -> Result<(CorpusIndex, Result<T>, Option<IngestReport>)> {
+        if freshness == Freshness::AsIngested {
+            let opened = match open(&locations.index)? {
+                OpenOutcome::Ready(opened) => opened,
+                OpenOutcome::Missing => {
+                    return Err(Error::NoIndexAsIngested(locations.index.clone()));
+                }
+                OpenOutcome::Outdated(reason) => {
+                    return Err(Error::OutdatedAsIngested {
+                        path: locations.index.clone(),
+                        reason,
+                    });
+                }
+            };
+            let index = CorpusIndex::from_opened(*opened, locations)?;
+            let done = work(&index);
+            return Ok((index, done, None));
+        }
         if let OpenOutcome::Ready(opened) = open(&locations.index)? {
             // An index without its corpus is still searchable as it stands.
             if !locations.corpus.is_dir() {

@@ -166,6 +166,68 @@ fn search_after_a_change_reingests_with_a_notice() {
 }
 
 #[test]
+fn no_refresh_reads_the_index_as_last_ingested_until_the_next_ingest() {
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let file = corpus.path().join("2021-open-letter.txt");
+    let source = fs::read_to_string(&file).unwrap();
+    fs::write(&file, source.replace("brambleton", "glimmerwick")).unwrap();
+
+    // The edit is not seen, and nothing is written or announced.
+    let (run, hits) = verbatim.search("brambleton", &["--no-refresh"]);
+    assert_eq!(citations(&hits), ["2021-open-letter#8"]);
+    assert_eq!(run.stderr, "1 hit in 1 statement\n");
+    let (run, _) = verbatim.search("glimmerwick", &["--no-refresh"]);
+    assert_eq!(run.code, 1);
+    for command in [
+        vec!["show", "2021-open-letter#8", "--no-refresh"],
+        vec!["docs", "--no-refresh"],
+        vec!["export", "--no-refresh"],
+        vec!["timeline", "brambleton", "--no-refresh"],
+    ] {
+        let run = verbatim.run(&command).expect_code(0);
+        assert!(
+            !run.stderr.contains("the corpus changed"),
+            "{command:?}: {}",
+            run.stderr
+        );
+    }
+    let shown = verbatim
+        .run(&["show", "2021-open-letter#8", "--no-refresh"])
+        .expect_code(0);
+    assert!(shown.stdout.contains("brambleton"), "{}", shown.stdout);
+
+    // Without the flag the change is ingested, and --no-refresh then sees it too.
+    let (_, hits) = verbatim.search("glimmerwick", &[]);
+    assert_eq!(citations(&hits), ["2021-open-letter#8"]);
+    let (_, hits) = verbatim.search("glimmerwick", &["--no-refresh"]);
+    assert_eq!(citations(&hits), ["2021-open-letter#8"]);
+}
+
+#[test]
+fn no_refresh_without_an_index_says_how_to_make_one() {
+    let verbatim = Verbatim::basic();
+    let run = verbatim
+        .run(&["search", "brambleton", "--no-refresh"])
+        .expect_code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "verbatim: error: there is no index at {} to read as it stands; run `verbatim ingest` first, or leave out --no-refresh\n",
+            verbatim.index().display()
+        )
+    );
+    assert!(!verbatim.index().join("meta.json").exists());
+    // Commands that read the corpus rather than the index do not take it.
+    let run = verbatim.run(&["ingest", "--no-refresh"]).expect_code(2);
+    assert!(
+        run.stderr.contains("unexpected argument '--no-refresh'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn adding_and_removing_a_file_updates_the_index() {
     let corpus = basic_copy();
     let verbatim = Verbatim::new(corpus.path()).ingested();
@@ -372,6 +434,18 @@ fn an_index_of_another_schema_version_is_rebuilt_beside_the_old_one_with_a_notic
     meta["payload"] = serde_json::Value::String(payload.to_string());
     fs::write(&meta_path, serde_json::to_string(&meta).unwrap()).unwrap();
     fs::write(verbatim.index().join("notes.txt"), "kept").unwrap();
+
+    // Reading it as it stands is refused, and leaves it alone.
+    let run = verbatim
+        .run(&["search", "quillfeather", "--no-refresh"])
+        .expect_code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "verbatim: error: the index at {} cannot be read as it stands: it was written with schema version 0, this verbatim uses {version}; run `verbatim ingest`, or leave out --no-refresh\n",
+            verbatim.index().display()
+        )
+    );
 
     let run = verbatim.run(&["search", "quillfeather"]).expect_code(0);
     assert!(
