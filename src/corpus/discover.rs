@@ -1,10 +1,11 @@
 //! Finding the statement files of a corpus folder.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::Finding;
 use super::sidecar::SIDECAR_NAMES;
@@ -73,14 +74,21 @@ pub fn discover(root: &Path) -> Result<Corpus> {
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     sidecars.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     unreadable.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut first_with_id: HashMap<String, String> = HashMap::new();
-    for file in &mut files {
-        match first_with_id.get(&file.id) {
-            Some(first) => file.duplicate_of = Some(first.clone()),
-            None => {
-                first_with_id.insert(file.id.clone(), file.rel_path.clone());
+    // Every command walks the corpus, so this pass borrows the ids rather than copying them.
+    let mut first_with_id: FxHashMap<&str, usize> = FxHashMap::default();
+    first_with_id.reserve(files.len());
+    let mut duplicates = Vec::new();
+    for (at, file) in files.iter().enumerate() {
+        match first_with_id.entry(file.id.as_str()) {
+            Entry::Occupied(first) => duplicates.push((at, *first.get())),
+            Entry::Vacant(slot) => {
+                slot.insert(at);
             }
         }
+    }
+    drop(first_with_id);
+    for (at, first) in duplicates {
+        files[at].duplicate_of = Some(files[first].rel_path.clone());
     }
     Ok(Corpus {
         files,
