@@ -1,14 +1,16 @@
 //! Reading the index: statements, passages, and opening an index that is current.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
-use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
+use super::schema::{FAST_DOC, RECORD_PASSAGE, RECORD_STATEMENT};
 use super::{Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
 use crate::corpus::{PassageKind, Statement, discover};
 use crate::error::{Error, Result};
@@ -192,12 +194,29 @@ impl CorpusIndex {
             (Occur::Must, filter),
         ]);
         let found = self.searcher.search(&query, &DocSetCollector)?;
-        let mut ids = HashSet::with_capacity(found.len());
+        let mut by_segment: BTreeMap<u32, Vec<DocId>> = BTreeMap::new();
         for address in found {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            if let Some(id) = doc.get_first(self.fields.doc).and_then(|v| v.as_str()) {
-                ids.insert(id.to_string());
-            }
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(address.doc_id);
+        }
+        let mut ids = HashSet::new();
+        for (segment_ord, docs) in by_segment {
+            let segment = self.searcher.segment_reader(segment_ord);
+            let Some(column) = segment.fast_fields().str(FAST_DOC)? else {
+                continue;
+            };
+            let mut ords: Vec<u64> = docs
+                .into_iter()
+                .flat_map(|doc| column.term_ords(doc))
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            // In order, each block of the dictionary is decompressed once for all its ids.
+            column.dictionary().sorted_ords_to_term_cb(&ords, |id| {
+                ids.insert(String::from_utf8_lossy(id).into_owned());
+            })?;
         }
         Ok(ids)
     }

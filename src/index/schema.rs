@@ -12,7 +12,7 @@ use super::stem::CachedEnglishStemmer;
 
 /// Bumped whenever a field, an analyser or a stored value changes meaning; an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A fingerprint of the ingest code (see `build.rs`): an index written by a build that split
 /// or stored passages differently is rebuilt, even when the schema is the same.
@@ -61,7 +61,7 @@ impl Fields {
             .set_tokenizer(KEYWORD)
             .set_index_option(IndexRecordOption::Basic);
         builder.add_text_field("record", STRING);
-        builder.add_text_field("doc", STRING | STORED);
+        builder.add_text_field("doc", STRING | STORED | FAST);
         builder.add_u64_field("n", INDEXED | STORED | FAST);
         builder.add_u64_field("year", INDEXED | FAST);
         builder.add_u64_field("date_key", FAST);
@@ -131,6 +131,9 @@ impl Fields {
 
 /// The field names of fast fields, for collectors that address them by name.
 pub const FAST_N: &str = "n";
+/// The document id as a column too, so that filters by statement metadata find the ids of the
+/// matching statements without reading each statement's stored record.
+pub const FAST_DOC: &str = "doc";
 pub const FAST_DATE_KEY: &str = "date_key";
 pub const FAST_DOC_HASH: &str = "doc_hash";
 
