@@ -317,6 +317,9 @@ fn clean(text: &str) -> String {
 
 // ----- Date -----
 
+/// Bytes a line holding only a date can take, markup and spaces included.
+const LONGEST_DATE_LINE: usize = 80;
+
 fn infer_date(lines: &[Line<'_>]) -> Option<(StatementDate, usize)> {
     let non_blank: Vec<&Line<'_>> = lines.iter().filter(|line| !line.is_blank()).collect();
     let found = |line: &&Line<'_>| line.date().map(|date| (date, line.number));
@@ -334,6 +337,11 @@ fn infer_date(lines: &[Line<'_>]) -> Option<(StatementDate, usize)> {
 /// are removed), in one of the unambiguous forms "October 11, 2020", "Oct. 11, 2020",
 /// "11 October 2020" or "2020-10-11".
 fn date_line(line: &str) -> Option<StatementDate> {
+    // The longest form with markup ("**Wednesday, September 30, 2020**") is well under this;
+    // a paragraph is not read character by character to find that out.
+    if line.len() > LONGEST_DATE_LINE {
+        return None;
+    }
     let text = clean(line);
     let text = strip_weekday(&text);
     parse_iso(text)
