@@ -2,6 +2,7 @@
 
 pub mod reader;
 pub mod schema;
+mod statement_passages;
 mod stem;
 mod writer;
 
@@ -13,6 +14,7 @@ use tantivy::Index;
 
 pub use reader::{CorpusIndex, StoredPassage};
 pub use schema::Fields;
+pub use statement_passages::StatementPassages;
 pub use writer::{IngestOptions, IngestReport, Skipped, ingest, interrupt_ingest};
 
 use crate::corpus::Corpus;

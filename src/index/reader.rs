@@ -1,17 +1,17 @@
 //! Reading the index: statements, passages, and opening an index that is current.
 
-use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use super::schema::{FAST_DOC, RECORD_PASSAGE, RECORD_STATEMENT};
-use super::{Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
+use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
+use super::{
+    Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, StatementPassages,
+    ingest, open,
+};
 use crate::corpus::{PassageKind, Statement, discover};
 use crate::error::{Error, Result};
 
@@ -187,38 +187,12 @@ impl CorpusIndex {
         Ok(statements)
     }
 
-    /// The ids of the statements matching a statement-level filter.
-    pub fn statement_ids(&self, filter: Box<dyn Query>) -> Result<HashSet<String>> {
-        let query = BooleanQuery::new(vec![
+    /// The passages of the statements whose records `filter` matches, each scoring 1.
+    pub fn passages_of(&self, filter: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(StatementPassages::new(Box::new(BooleanQuery::new(vec![
             (Occur::Must, self.statements_query()),
             (Occur::Must, filter),
-        ]);
-        let found = self.searcher.search(&query, &DocSetCollector)?;
-        let mut by_segment: BTreeMap<u32, Vec<DocId>> = BTreeMap::new();
-        for address in found {
-            by_segment
-                .entry(address.segment_ord)
-                .or_default()
-                .push(address.doc_id);
-        }
-        let mut ids = HashSet::new();
-        for (segment_ord, docs) in by_segment {
-            let segment = self.searcher.segment_reader(segment_ord);
-            let Some(column) = segment.fast_fields().str(FAST_DOC)? else {
-                continue;
-            };
-            let mut ords: Vec<u64> = docs
-                .into_iter()
-                .flat_map(|doc| column.term_ords(doc))
-                .collect();
-            ords.sort_unstable();
-            ords.dedup();
-            // In order, each block of the dictionary is decompressed once for all its ids.
-            column.dictionary().sorted_ords_to_term_cb(&ords, |id| {
-                ids.insert(String::from_utf8_lossy(id).into_owned());
-            })?;
-        }
-        Ok(ids)
+        ]))))
     }
 
     fn load_statement(&self, address: DocAddress) -> Result<Statement> {

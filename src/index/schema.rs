@@ -36,6 +36,7 @@ pub struct Fields {
     pub year: Field,
     pub date_key: Field,
     pub doc_hash: Field,
+    pub passages: Field,
     pub text: Field,
     pub text_exact: Field,
     pub title: Field,
@@ -66,6 +67,7 @@ impl Fields {
         builder.add_u64_field("year", INDEXED | FAST);
         builder.add_u64_field("date_key", FAST);
         builder.add_u64_field("doc_hash", FAST);
+        builder.add_u64_field("passages", FAST);
         builder.add_text_field(
             "text",
             TextOptions::default()
@@ -114,6 +116,7 @@ impl Fields {
             year: field("year")?,
             date_key: field("date_key")?,
             doc_hash: field("doc_hash")?,
+            passages: field("passages")?,
             text: field("text")?,
             text_exact: field("text_exact")?,
             title: field("title")?,
@@ -135,6 +138,8 @@ pub const FAST_N: &str = "n";
 /// matching statements without reading each statement's stored record.
 pub const FAST_DOC: &str = "doc";
 pub const FAST_DATE_KEY: &str = "date_key";
+/// On statement records: how many passage records follow the statement's own, in one batch.
+pub const FAST_PASSAGES: &str = "passages";
 pub const FAST_DOC_HASH: &str = "doc_hash";
 
 /// Text split into words, lower-cased, folded to ASCII, and reduced to English stems.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use super::schema::{
@@ -510,8 +511,12 @@ fn add_statement(
         message: format!("cannot store the statement's metadata: {err}"),
     })?;
     record.add_text(fields.meta, &meta);
-    writer.add_document(record)?;
+    record.add_u64(fields.passages, parsed.passages.len() as u64);
 
+    // One batch: tantivy keeps it together and in order in one segment, which is what lets a
+    // filter by statement find the passages right after the statement's record.
+    let mut batch = Vec::with_capacity(parsed.passages.len() + 1);
+    batch.push(UserOperation::Add(record));
     for passage in &parsed.passages {
         let mut doc = common(RECORD_PASSAGE);
         doc.add_u64(fields.n, passage.n);
@@ -523,8 +528,9 @@ fn add_statement(
         for link in &passage.links {
             doc.add_text(fields.links, link);
         }
-        writer.add_document(doc)?;
+        batch.push(UserOperation::Add(doc));
     }
+    writer.run(batch)?;
     Ok(())
 }
 

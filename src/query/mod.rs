@@ -143,8 +143,8 @@ impl Filters {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
-    /// A query over passage records: statement-level filters are resolved to the ids of the
-    /// statements that pass them, since signatories live on statement records only.
+    /// A query over passage records: statement-level filters match statement records (where
+    /// signatories live), and stand for those statements' passages.
     pub fn passage_query(&self, index: &CorpusIndex) -> Result<Option<Box<dyn Query>>> {
         let fields = &index.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -155,14 +155,10 @@ impl Filters {
                 docs: self.docs.clone(),
                 years: None,
             };
-            let ids = match statement_filter.statement_query(index) {
-                Some(query) => index.statement_ids(query)?,
-                None => Default::default(),
-            };
-            if ids.is_empty() {
+            let Some(statements) = statement_filter.statement_query(index) else {
                 return Ok(Some(Box::new(EmptyQuery)));
-            }
-            clauses.push((Occur::Must, one_of(fields.doc, ids.iter())));
+            };
+            clauses.push((Occur::Must, index.passages_of(statements)));
         } else if !self.docs.is_empty() {
             clauses.push((Occur::Must, one_of(fields.doc, &self.docs)));
         }

@@ -5,8 +5,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TantivyOccur,
-    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur as TantivyOccur, PhrasePrefixQuery, PhraseQuery,
+    Query, RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::excluded::Excluded;
-use super::{one_of, signatory_query};
+use super::signatory_query;
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
 use crate::index::schema::{exact_analyzer, keyword_analyzer, stemmed_analyzer};
@@ -394,14 +394,7 @@ impl Builder<'_> {
 
     /// The passages of the statements whose records `statements` matches, each scoring 1.
     fn passages_of(&self, statements: Box<dyn Query>) -> Result<Box<dyn Query>> {
-        let ids = self.index.statement_ids(statements)?;
-        if ids.is_empty() {
-            return Ok(Box::new(EmptyQuery));
-        }
-        Ok(Box::new(ConstScoreQuery::new(
-            one_of(self.index.fields.doc, ids.iter()),
-            1.0,
-        )))
+        Ok(self.index.passages_of(statements))
     }
 
     fn literal(

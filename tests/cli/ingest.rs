@@ -5,7 +5,8 @@ use std::fs;
 use std::time::{Duration, SystemTime};
 
 use crate::support::{
-    TOKYO, Verbatim, bare_command, basic_copy, basic_fixture, citations, matched, str_field,
+    TOKYO, Verbatim, bare_command, basic_copy, basic_fixture, citations, matched, sorted_citations,
+    str_field,
 };
 
 /// "indexed 5 statements, 56 passages in 0.08s (5 added)": everything but the time.
@@ -554,4 +555,55 @@ fn a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning() {
     );
     let (_, hits) = verbatim.search("café", &[]);
     assert_eq!(hits[0]["text"], "The café agreed on “lawful access” rules.");
+}
+
+#[test]
+fn statement_filters_find_exactly_their_statements_passages_after_updates() {
+    // Updates write new segments and delete old records; a signatory or title filter must
+    // still yield the passages of the matching statements, and only those.
+    let corpus = basic_copy();
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    let letter = corpus.path().join("2021-open-letter.txt");
+    let source = fs::read_to_string(&letter).unwrap();
+    let body_starts = source.find("\n---\n").unwrap() + 5;
+    let mut edited = source.clone();
+    edited.insert_str(body_starts, "\nA first paragraph the update adds.\n\n");
+    fs::write(&letter, edited).unwrap();
+    verbatim.run(&["ingest"]).expect_code(0);
+    fs::write(
+        corpus.path().join("nested").join("2024-late-note.md"),
+        "---\ntitle: \"Late Note\"\ndate: 2024-02-01\nsignatories:\n  - \"Japan\"\n---\n\nThe note's first paragraph.\n\nThe note's second paragraph.\n",
+    )
+    .unwrap();
+    fs::remove_file(corpus.path().join("2017-tokyo-declaration.md")).unwrap();
+    verbatim.run(&["ingest"]).expect_code(0);
+
+    let (_, every) = verbatim.search("the", &["--all"]);
+    for (filter, value) in [("-s", "Japan"), ("-s", "Canada"), ("--type", "open letter")] {
+        let docs = verbatim.doc_ids(&[filter, value]);
+        assert!(!docs.is_empty(), "{filter} {value}");
+        let mut expected: Vec<String> = every
+            .iter()
+            .filter(|hit| docs.iter().any(|doc| doc == str_field(hit, "doc")))
+            .map(|hit| str_field(hit, "citation").to_string())
+            .collect();
+        expected.sort();
+        let (_, hits) = verbatim.search("the", &["--all", filter, value]);
+        let mut found = citations(&hits);
+        found.sort();
+        assert_eq!(found, expected, "{filter} {value}");
+    }
+    let (_, hits) = verbatim.search("paragraph", &["-s", "Japan"]);
+    assert_eq!(
+        sorted_citations(&hits),
+        [
+            "2021-open-letter#1",
+            "nested/2024-late-note#1",
+            "nested/2024-late-note#2"
+        ]
+    );
+    let (_, hits) = verbatim.search("title:\"late note\" second", &[]);
+    assert_eq!(citations(&hits), ["nested/2024-late-note#2"]);
+    let (_, hits) = verbatim.search("update adds", &["-s", "Kenji Morooka"]);
+    assert_eq!(citations(&hits), ["2021-open-letter#1"]);
 }
