@@ -163,7 +163,15 @@ fn ctrl_c_stops_an_ingest_cleanly_and_writes_nothing() {
     let index = tempfile::tempdir().unwrap();
     copy_dir(scenario.first.path(), index.path());
     let child = spawn_ingest(scenario.corpus.path(), index.path());
-    std::thread::sleep(scenario.second_ingest / 3);
+    // Interrupt once the ingest holds the writer (its Ctrl-C handler is in place by then), a
+    // little into its work: a fixed delay lands before start-up on a loaded machine.
+    let lock = index.path().join(".tantivy-writer.lock");
+    let waiting_since = std::time::Instant::now();
+    while !lock.exists() && waiting_since.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(lock.exists(), "the ingest never took the writer lock");
+    std::thread::sleep(scenario.second_ingest / 10);
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
