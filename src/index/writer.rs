@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -168,7 +169,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         BTreeMap::new()
     };
 
-    let mut writer: IndexWriter<TantivyDocument> =
+    let mut writer: IndexWriter<Queued> =
         index.writer(WRITER_HEAP_BYTES).map_err(|err| match err {
             TantivyError::LockFailure(..) => Error::IndexBusy(locations.index.clone()),
             other => Error::Tantivy(other),
@@ -179,6 +180,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     if !same_corpus {
         writer.delete_all_documents()?;
     }
+    let queue = Queue::default();
 
     let mut report = IngestReport {
         rebuilt,
@@ -283,7 +285,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
                     }
                     match loaded.parsed {
                         Ok(parsed) => {
-                            add_statement(&writer, &fields, &parsed)?;
+                            add_statement(&writer, &queue, &fields, &parsed)?;
                             if indexed.is_some() {
                                 report.changed += 1;
                             } else {
@@ -467,9 +469,60 @@ fn progress_bar(wanted: bool, len: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// Documents handed to tantivy and not yet indexed. tantivy's queue holds up to 10,000
+/// batches, and a batch is a whole statement here (see `add_statement`), so without a bound of
+/// its own an ingest would queue the whole corpus in memory.
+#[derive(Clone, Default)]
+struct Queue {
+    waiting: Arc<AtomicUsize>,
+}
+
+/// Documents queued at most, about as many as tantivy queues when each is a batch of its own.
+const QUEUED_DOCUMENTS: usize = 10_000;
+
+impl Queue {
+    fn enter(&self, doc: TantivyDocument) -> Queued {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        Queued {
+            doc,
+            queue: self.clone(),
+        }
+    }
+
+    /// Blocks while the queue is full; tantivy's threads empty it.
+    fn wait_for_room(&self) {
+        while self.waiting.load(Ordering::SeqCst) >= QUEUED_DOCUMENTS {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+/// A document on its way into the index; it leaves the queue when tantivy has indexed and
+/// dropped it.
+struct Queued {
+    doc: TantivyDocument,
+    queue: Queue,
+}
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.queue.waiting.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl tantivy::Document for Queued {
+    type Value<'a> = <TantivyDocument as tantivy::Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as tantivy::Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+}
+
 /// Adds one statement record and one record per passage.
 fn add_statement(
-    writer: &IndexWriter<TantivyDocument>,
+    writer: &IndexWriter<Queued>,
+    queue: &Queue,
     fields: &Fields,
     parsed: &ParsedStatement,
 ) -> Result<()> {
@@ -515,8 +568,9 @@ fn add_statement(
 
     // One batch: tantivy keeps it together and in order in one segment, which is what lets a
     // filter by statement find the passages right after the statement's record.
+    queue.wait_for_room();
     let mut batch = Vec::with_capacity(parsed.passages.len() + 1);
-    batch.push(UserOperation::Add(record));
+    batch.push(UserOperation::Add(queue.enter(record)));
     for passage in &parsed.passages {
         let mut doc = common(RECORD_PASSAGE);
         doc.add_u64(fields.n, passage.n);
@@ -528,7 +582,7 @@ fn add_statement(
         for link in &passage.links {
             doc.add_text(fields.links, link);
         }
-        batch.push(UserOperation::Add(doc));
+        batch.push(UserOperation::Add(queue.enter(doc)));
     }
     writer.run(batch)?;
     Ok(())
@@ -606,4 +660,29 @@ fn sibling(index: &std::path::Path, purpose: &str) -> PathBuf {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
     parent.join(format!(".{name}.{purpose}-{}", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_holds_the_ingest_until_tantivy_drops_a_document() {
+        let queue = Queue::default();
+        let mut queued: Vec<Queued> = (0..QUEUED_DOCUMENTS)
+            .map(|_| queue.enter(TantivyDocument::new()))
+            .collect();
+        let (done, waited) = std::sync::mpsc::channel();
+        let waiting = queue.clone();
+        let ingest = std::thread::spawn(move || {
+            waiting.wait_for_room();
+            done.send(()).unwrap();
+        });
+        assert!(waited.recv_timeout(Duration::from_millis(50)).is_err());
+        queued.pop();
+        waited.recv_timeout(Duration::from_secs(10)).unwrap();
+        ingest.join().unwrap();
+        drop(queued);
+        assert_eq!(queue.waiting.load(Ordering::SeqCst), 0);
+    }
 }
