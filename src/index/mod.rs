@@ -14,7 +14,6 @@ use tantivy::Index;
 
 pub use reader::{CorpusIndex, StoredPassage};
 pub use schema::Fields;
-pub use statement_passages::StatementPassages;
 pub use writer::{IngestOptions, IngestReport, Skipped, ingest, interrupt_ingest};
 
 use crate::corpus::Corpus;
@@ -217,10 +216,9 @@ impl Locations {
 }
 
 /// Whether a command makes sure the index is current before reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
     /// Look at every corpus file (a `stat` each) and ingest what changed: always right.
-    #[default]
     Checked,
     /// Read the index as last ingested, without looking at the corpus: for large corpora and
     /// scripts that ingest once and query many times.

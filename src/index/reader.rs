@@ -8,10 +8,8 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
-use super::{
-    Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, StatementPassages,
-    ingest, open,
-};
+use super::statement_passages::StatementPassages;
+use super::{Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
 use crate::corpus::{PassageKind, Statement, discover};
 use crate::error::{Error, Result};
 
@@ -51,10 +49,10 @@ impl CorpusIndex {
     /// it ingests and does `work` again on the updated index; the work must therefore write
     /// nothing. Returns the index, the work's result and the ingest's report when one ran;
     /// the outer error is the index's, the inner one the work's.
-    #[allow(clippy::type_complexity)]
     ///
     /// With `Freshness::AsIngested` the corpus is not looked at: the index is read as it
     /// stands, and a missing or outdated index is an error rather than a reason to ingest.
+    #[allow(clippy::type_complexity)]
     pub fn with_current<T>(
         locations: &Locations,
         freshness: Freshness,

@@ -134,8 +134,8 @@ impl Fields {
 
 /// The field names of fast fields, for collectors that address them by name.
 pub const FAST_N: &str = "n";
-/// The document id as a column too, so that filters by statement metadata find the ids of the
-/// matching statements without reading each statement's stored record.
+/// The document id as a column too: it tells whether a passage belongs to a given statement
+/// record without reading either from the doc store.
 pub const FAST_DOC: &str = "doc";
 pub const FAST_DATE_KEY: &str = "date_key";
 /// On statement records: how many passage records follow the statement's own, in one batch.

@@ -1,15 +1,14 @@
-//! English stemming with a memory of the words already stemmed.
+//! English stemming with a small memory of recent words.
 //!
-//! Stemming is a sixth of an ingest's work when each occurrence of a word is stemmed again, yet
-//! a corpus has far fewer distinct words than occurrences: a few hundred thousand against tens
-//! of millions. The filter gives exactly tantivy's `Stemmer` output (the same `frostem`
-//! algorithm), so an index written with it is searched with either.
+//! Stemming was a sixth of an ingest's work with each occurrence of a word stemmed again, yet a
+//! few thousand frequent words make up most of any text. The filter gives exactly tantivy's
+//! `Stemmer` output (the same `frostem` algorithm), so an index written with it is searched with
+//! either.
 
 use std::borrow::Cow;
 use std::hash::Hasher;
 
 use frostem::Algorithm;
-
 use rustc_hash::FxHasher;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 

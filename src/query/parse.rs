@@ -392,11 +392,6 @@ impl Builder<'_> {
         }
     }
 
-    /// The passages of the statements whose records `statements` matches, each scoring 1.
-    fn passages_of(&self, statements: Box<dyn Query>) -> Result<Box<dyn Query>> {
-        Ok(self.index.passages_of(statements))
-    }
-
     fn literal(
         &mut self,
         field: QueryField,
@@ -441,9 +436,7 @@ impl Builder<'_> {
                     return Ok(query);
                 }
                 // Only statement records hold the title: its passages are those statements'.
-                query
-                    .map(|statements| self.passages_of(statements))
-                    .transpose()
+                Ok(query.map(|statements| self.index.passages_of(statements)))
             }
             QueryField::Type | QueryField::Kind => {
                 let field = if field == QueryField::Type {
@@ -462,7 +455,7 @@ impl Builder<'_> {
             )),
             QueryField::Signatory => {
                 let statements = signatory_query(fields.signatory, fields.country, phrase);
-                self.passages_of(statements).map(Some)
+                Ok(Some(self.index.passages_of(statements)))
             }
             QueryField::Year => {
                 let year = parse_year(phrase)?;
