@@ -480,6 +480,9 @@ struct Queue {
 /// Documents queued at most, about as many as tantivy queues when each is a batch of its own.
 const QUEUED_DOCUMENTS: usize = 10_000;
 
+/// How long a full queue may go without a document leaving it before ingest stops waiting.
+const STALLED: Duration = Duration::from_secs(30);
+
 impl Queue {
     fn enter(&self, doc: TantivyDocument) -> Queued {
         self.waiting.fetch_add(1, Ordering::SeqCst);
@@ -489,10 +492,19 @@ impl Queue {
         }
     }
 
-    /// Blocks while the queue is full; tantivy's threads empty it.
+    /// Blocks while the queue is full; tantivy's threads empty it. Should none leave it for
+    /// `STALLED` (tantivy's threads stopped on an error), it returns, so that the next batch
+    /// meets that error rather than waiting for ever.
     fn wait_for_room(&self) {
-        while self.waiting.load(Ordering::SeqCst) >= QUEUED_DOCUMENTS {
+        let mut last = self.waiting.load(Ordering::SeqCst);
+        let mut since = Instant::now();
+        while last >= QUEUED_DOCUMENTS && since.elapsed() < STALLED {
             std::thread::sleep(Duration::from_millis(1));
+            let now = self.waiting.load(Ordering::SeqCst);
+            if now < last {
+                since = Instant::now();
+            }
+            last = now;
         }
     }
 }
