@@ -221,8 +221,6 @@ struct Walk {
 
 impl Walk {
     /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
-    /// it, by device and inode, so that a link back to one of them is reported, not followed.
-    /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
     /// it and itself, by identity, so that a link back to one of them is reported, not
     /// followed. Subfolders are walked on every core.
     fn folder(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathBuf)]) -> Result<Walk> {
