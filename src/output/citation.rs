@@ -788,24 +788,16 @@ mod tests {
 
     fn passage() -> PassageRecord {
         let statement = statement();
-        PassageRecord {
-            citation: "2021-joint-statement#3".to_string(),
+        let stored = crate::index::StoredPassage {
             doc: statement.id.clone(),
             n: 3,
-            title: statement.title.clone(),
-            date: statement.date.map(|date| date.to_string()),
-            year: statement.year(),
-            doc_type: statement.kind.clone(),
-            issuer: statement.issuer.clone(),
-            signatories: statement.signatories.clone(),
-            section: "Commitments".to_string(),
             kind: PassageKind::Paragraph,
+            section: "Commitments".to_string(),
             text: "We commit to safe & secure AI.".to_string(),
-            source: statement.source.clone(),
-            path: statement.path.clone(),
             line: 12,
             links: Vec::new(),
-        }
+        };
+        PassageRecord::new(stored, &statement)
     }
 
     fn render_statements(statements: &[Statement], format: CitationFormat) -> String {
