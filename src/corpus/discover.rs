@@ -134,9 +134,7 @@ enum Classified {
 
 /// Looks `entry` of the folder `rel` up: one stat for a statement file, a metadata file or a
 /// folder, none for anything else.
-fn classify(entry: &std::fs::DirEntry, rel: &str) -> Classified {
-    let name = entry.file_name();
-    let name = name.to_string_lossy();
+fn classify(entry: &std::fs::DirEntry, name: &str, rel: &str) -> Classified {
     let rel_path = if rel.is_empty() {
         name.to_string()
     } else {
@@ -171,7 +169,7 @@ fn classify(entry: &std::fs::DirEntry, rel: &str) -> Classified {
             rel_path,
         };
     }
-    let is_sidecar = SIDECAR_NAMES.iter().any(|sidecar| name == *sidecar);
+    let is_sidecar = SIDECAR_NAMES.contains(&name);
     if !file_type.is_file() || !(is_sidecar || has_statement_extension(&path)) {
         return Classified::Other;
     }
@@ -235,8 +233,12 @@ impl Walk {
         let mut listed = Vec::new();
         for entry in entries {
             match entry {
-                Ok(entry) if !is_hidden(&entry.file_name()) => listed.push(entry),
-                Ok(_) => {}
+                Ok(entry) => {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if !name.starts_with('.') {
+                        listed.push((entry, name));
+                    }
+                }
                 Err(err) => walk.cannot_read(dir, &err),
             }
         }
@@ -244,10 +246,13 @@ impl Walk {
         let classified: Vec<Classified> = if listed.len() >= PARALLEL_STATS_FROM {
             listed
                 .par_iter()
-                .map(|entry| classify(entry, rel))
+                .map(|(entry, name)| classify(entry, name, rel))
                 .collect()
         } else {
-            listed.iter().map(|entry| classify(entry, rel)).collect()
+            listed
+                .iter()
+                .map(|(entry, name)| classify(entry, name, rel))
+                .collect()
         };
         drop(listed);
         let mut subfolders = Vec::new();
@@ -294,10 +299,6 @@ impl Walk {
         let message = format!("cannot read: {err}; skipped");
         self.unreadable.push(Finding::error(path, None, message));
     }
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
 }
 
 fn has_statement_extension(path: &Path) -> bool {
