@@ -152,6 +152,9 @@ pub struct FreshnessArgs {
     /// `stat` per corpus file on every command; `verbatim ingest` brings the index up to date.
     #[arg(long)]
     pub no_refresh: bool,
+
+    #[command(flatten)]
+    pub memory: IngestMemoryArgs,
 }
 
 impl FreshnessArgs {
@@ -159,10 +162,47 @@ impl FreshnessArgs {
         if self.no_refresh {
             crate::index::Freshness::AsIngested
         } else {
-            crate::index::Freshness::Checked
+            crate::index::Freshness::Checked {
+                ingest_memory: self.memory.ingest_memory,
+            }
         }
     }
 }
+
+/// How much memory an ingest gives tantivy's writer.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct IngestMemoryArgs {
+    /// Memory tantivy's writer threads may fill before writing a segment, for any ingest this
+    /// command runs: 64M, 512M, 1G (K, M and G are powers of 1024; 15M to 4095M). Less makes
+    /// more, smaller segments to merge: slower, and not always a lower peak.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        env = "VERBATIM_INGEST_MEMORY",
+        default_value = "128M",
+        value_parser = parse_ingest_memory
+    )]
+    pub ingest_memory: usize,
+}
+
+fn parse_ingest_memory(text: &str) -> Result<usize, String> {
+    use crate::index::{MAX_INGEST_MEMORY, MIN_INGEST_MEMORY};
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(text)
+        .map_err(|err| {
+            format!("`{text}` is not a size such as 512M or 1G ({err}); {INGEST_MEMORY_SOURCES}")
+        })?;
+    match usize::try_from(bytes) {
+        Ok(bytes) if (MIN_INGEST_MEMORY..=MAX_INGEST_MEMORY).contains(&bytes) => Ok(bytes),
+        _ => Err(format!(
+            "`{text}` is outside what tantivy's writer accepts: 15M to 4095M; {INGEST_MEMORY_SOURCES}"
+        )),
+    }
+}
+
+/// Where a bad size came from: clap's message names only the flag.
+const INGEST_MEMORY_SOURCES: &str = "set by --ingest-memory or VERBATIM_INGEST_MEMORY";
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -217,6 +257,9 @@ pub struct IngestArgs {
     /// Check the corpus first and write nothing if `check` finds anything.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub memory: IngestMemoryArgs,
 
     #[command(flatten)]
     pub columns: ColumnArgs,

@@ -275,6 +275,7 @@ fn ingest_command(locations: &Locations, args: IngestArgs) -> Result<Outcome> {
         rebuild: args.rebuild,
         progress: true,
         columns,
+        memory: args.memory.ingest_memory,
     };
     let report = ingest(locations, &options).with_context(|| {
         format!(

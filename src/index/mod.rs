@@ -14,7 +14,10 @@ use tantivy::Index;
 
 pub use reader::{CorpusIndex, StoredPassage};
 pub use schema::Fields;
-pub use writer::{IngestOptions, IngestReport, Skipped, ingest, interrupt_ingest};
+pub use writer::{
+    DEFAULT_INGEST_MEMORY, IngestOptions, IngestReport, MAX_INGEST_MEMORY, MIN_INGEST_MEMORY,
+    Skipped, ingest, interrupt_ingest,
+};
 
 use crate::corpus::Corpus;
 use crate::error::{Error, Result};
@@ -220,11 +223,20 @@ impl Locations {
 /// Whether a command makes sure the index is current before reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
-    /// Look at every corpus file (a `stat` each) and ingest what changed: always right.
-    Checked,
+    /// Look at every corpus file (a `stat` each) and ingest what changed, with this many bytes
+    /// of indexing memory: always right.
+    Checked { ingest_memory: usize },
     /// Read the index as last ingested, without looking at the corpus: for large corpora and
     /// scripts that ingest once and query many times.
     AsIngested,
+}
+
+impl Default for Freshness {
+    fn default() -> Freshness {
+        Freshness::Checked {
+            ingest_memory: DEFAULT_INGEST_MEMORY,
+        }
+    }
 }
 
 /// An opened index with its field handles and what its last commit records.

@@ -38,7 +38,7 @@ impl CorpusIndex {
     /// than the corpus. Returns the ingest's report when one ran.
     pub fn open_current(locations: &Locations) -> Result<(CorpusIndex, Option<IngestReport>)> {
         let (index, done, report) =
-            CorpusIndex::with_current(locations, Freshness::Checked, |_| Ok(()))?;
+            CorpusIndex::with_current(locations, Freshness::default(), |_| Ok(()))?;
         done?;
         Ok((index, report))
     }
@@ -58,23 +58,13 @@ impl CorpusIndex {
         freshness: Freshness,
         work: impl Fn(&CorpusIndex) -> Result<T>,
     ) -> Result<(CorpusIndex, Result<T>, Option<IngestReport>)> {
-        if freshness == Freshness::AsIngested {
-            let opened = match open(&locations.index)? {
-                OpenOutcome::Ready(opened) => opened,
-                OpenOutcome::Missing => {
-                    return Err(Error::NoIndexAsIngested(locations.index.clone()));
-                }
-                OpenOutcome::Outdated(reason) => {
-                    return Err(Error::OutdatedAsIngested {
-                        path: locations.index.clone(),
-                        reason,
-                    });
-                }
-            };
-            let index = CorpusIndex::from_opened(*opened, locations)?;
-            let done = work(&index);
-            return Ok((index, done, None));
-        }
+        let ingest_options = match freshness {
+            Freshness::Checked { ingest_memory } => IngestOptions {
+                memory: ingest_memory,
+                ..IngestOptions::default()
+            },
+            Freshness::AsIngested => return CorpusIndex::as_ingested(locations, work),
+        };
         if let OpenOutcome::Ready(opened) = open(&locations.index)? {
             // An index without its corpus is still searchable as it stands.
             if !locations.corpus.is_dir() {
@@ -100,7 +90,7 @@ impl CorpusIndex {
                 return Ok((index, done, None));
             }
             drop(index);
-            let report = match ingest(locations, &IngestOptions::default()) {
+            let report = match ingest(locations, &ingest_options) {
                 Ok(report) => report,
                 // Another process is updating the index: read its last commit.
                 Err(Error::IndexBusy(_)) => IngestReport {
@@ -113,10 +103,33 @@ impl CorpusIndex {
             let done = work(&index);
             return Ok((index, done, Some(report)));
         }
-        let report = ingest(locations, &IngestOptions::default())?;
+        let report = ingest(locations, &ingest_options)?;
         let index = CorpusIndex::from_opened(reopen(locations)?, locations)?;
         let done = work(&index);
         Ok((index, done, Some(report)))
+    }
+
+    /// `with_current` for `Freshness::AsIngested`: the index as it stands, or an error.
+    #[allow(clippy::type_complexity)]
+    fn as_ingested<T>(
+        locations: &Locations,
+        work: impl Fn(&CorpusIndex) -> Result<T>,
+    ) -> Result<(CorpusIndex, Result<T>, Option<IngestReport>)> {
+        let opened = match open(&locations.index)? {
+            OpenOutcome::Ready(opened) => opened,
+            OpenOutcome::Missing => {
+                return Err(Error::NoIndexAsIngested(locations.index.clone()));
+            }
+            OpenOutcome::Outdated(reason) => {
+                return Err(Error::OutdatedAsIngested {
+                    path: locations.index.clone(),
+                    reason,
+                });
+            }
+        };
+        let index = CorpusIndex::from_opened(*opened, locations)?;
+        let done = work(&index);
+        Ok((index, done, None))
     }
 
     fn from_opened(opened: super::Opened, locations: &Locations) -> Result<CorpusIndex> {

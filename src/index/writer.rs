@@ -24,8 +24,14 @@ use crate::corpus::{
 };
 use crate::error::{Error, Result};
 
-/// Memory for tantivy's indexing buffers, shared by its threads.
-const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+/// Memory for tantivy's indexing buffers, shared by its threads, when none is given: enough
+/// for segments of some hundred thousand passages, while an ingest's peak stays a few hundred
+/// megabytes whatever the size of the corpus.
+pub const DEFAULT_INGEST_MEMORY: usize = 128 * 1024 * 1024;
+/// Bounds on that memory, within tantivy's: it needs at least 15 MB per indexing thread (given
+/// less, it uses fewer threads, down to one) and accepts at most 4 GiB less 1 MB per thread.
+pub const MIN_INGEST_MEMORY: usize = 15 * 1024 * 1024;
+pub const MAX_INGEST_MEMORY: usize = 4095 * 1024 * 1024;
 
 /// What an ingest did.
 #[derive(Debug, Default)]
@@ -58,7 +64,7 @@ pub struct Skipped {
 }
 
 /// How to ingest.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Build the index from scratch.
     pub rebuild: bool,
@@ -66,6 +72,20 @@ pub struct IngestOptions {
     pub progress: bool,
     /// `--column FIELD=COLUMN` pairs for the metadata files; `None` keeps the last ingest's.
     pub columns: Option<Vec<(String, String)>>,
+    /// Bytes of indexing memory for tantivy's writer, between `MIN_INGEST_MEMORY` and
+    /// `MAX_INGEST_MEMORY`.
+    pub memory: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions {
+            rebuild: false,
+            progress: false,
+            columns: None,
+            memory: DEFAULT_INGEST_MEMORY,
+        }
+    }
 }
 
 /// Raised by an interrupt (Ctrl-C) while an ingest runs: the ingest stops before its commit, so
@@ -170,7 +190,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     };
 
     let mut writer: IndexWriter<Queued> =
-        index.writer(WRITER_HEAP_BYTES).map_err(|err| match err {
+        index.writer(options.memory).map_err(|err| match err {
             TantivyError::LockFailure(..) => Error::IndexBusy(locations.index.clone()),
             other => Error::Tantivy(other),
         })?;
@@ -676,7 +696,54 @@ fn sibling(index: &std::path::Path, purpose: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+    use crate::index::{CorpusIndex, Freshness};
+
+    /// The basic fixture corpus, indexed into a new folder inside `dir`.
+    fn basic_locations(dir: &tempfile::TempDir) -> Locations {
+        Locations {
+            corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            index: dir.path().join("index"),
+        }
+    }
+
+    #[test]
+    fn the_ingest_memory_is_what_tantivys_writer_gets() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = basic_locations(&dir);
+        // Below tantivy's minimum per thread: only tantivy itself refuses it.
+        let starved = IngestOptions {
+            memory: 1_000_000,
+            ..IngestOptions::default()
+        };
+        match ingest(&locations, &starved) {
+            Err(Error::Tantivy(TantivyError::InvalidArgument(message))) => {
+                assert!(message.contains("15000000"), "{message}")
+            }
+            other => panic!("expected tantivy to refuse 1 MB, got {other:?}"),
+        }
+        let report = ingest(&locations, &IngestOptions::default()).unwrap();
+        assert_eq!((report.statements, report.passages), (5, 56));
+    }
+
+    #[test]
+    fn an_automatic_update_uses_the_ingest_memory_it_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let locations = basic_locations(&dir);
+        let starved = Freshness::Checked {
+            ingest_memory: 1_000_000,
+        };
+        assert!(matches!(
+            CorpusIndex::with_current(&locations, starved, |_| Ok(())),
+            Err(Error::Tantivy(TantivyError::InvalidArgument(_)))
+        ));
+        let (_, done, report) =
+            CorpusIndex::with_current(&locations, Freshness::default(), |_| Ok(())).unwrap();
+        done.unwrap();
+        assert_eq!(report.map(|report| report.passages), Some(56));
+    }
 
     #[test]
     fn a_full_queue_holds_the_ingest_until_tantivy_drops_a_document() {

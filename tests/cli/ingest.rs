@@ -229,6 +229,56 @@ fn no_refresh_without_an_index_says_how_to_make_one() {
 }
 
 #[test]
+fn ingest_memory_is_given_by_flag_or_environment_and_checked_against_tantivys_bounds() {
+    let verbatim = Verbatim::basic();
+    let run = verbatim
+        .run(&["ingest", "--ingest-memory", "16M"])
+        .expect_code(0);
+    assert_summary(
+        run.stderr.trim_end(),
+        "5 statements, 56 passages",
+        "5 added",
+    );
+    let (_, hits) = verbatim.search("brambleton", &[]);
+    assert_eq!(citations(&hits), ["2021-open-letter#8"]);
+
+    let run = verbatim
+        .run(&["ingest", "--rebuild", "--ingest-memory", "10M"])
+        .expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "verbatim: error: invalid value '10M' for '--ingest-memory <SIZE>': `10M` is outside \
+         what tantivy's writer accepts: 15M to 4095M; set by --ingest-memory or \
+         VERBATIM_INGEST_MEMORY\n\nFor more information, try '--help'.\n"
+    );
+    // The automatic update before a search reads the variable too, and a bad value stops the
+    // search before anything is read or written.
+    let fresh = Verbatim::basic();
+    let run = fresh
+        .command()
+        .env("VERBATIM_INGEST_MEMORY", "lots")
+        .args(["search", "brambleton"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("`lots` is not a size such as 512M or 1G")
+            && stderr.contains("set by --ingest-memory or VERBATIM_INGEST_MEMORY"),
+        "{stderr}"
+    );
+    assert!(!fresh.index().join("meta.json").exists());
+    let run = fresh
+        .command()
+        .env("VERBATIM_INGEST_MEMORY", "1.5G")
+        .args(["search", "brambleton"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    assert!(fresh.index().join("meta.json").exists());
+}
+
+#[test]
 fn adding_and_removing_a_file_updates_the_index() {
     let corpus = basic_copy();
     let verbatim = Verbatim::new(corpus.path()).ingested();

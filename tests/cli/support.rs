@@ -36,6 +36,7 @@ pub fn bare_command() -> Command {
     command
         .env_remove("VERBATIM_INDEX")
         .env_remove("VERBATIM_CORPUS")
+        .env_remove("VERBATIM_INGEST_MEMORY")
         .env("NO_COLOR", "1");
     command
 }
