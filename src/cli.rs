@@ -47,6 +47,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments as `Cli::try_parse` does, and also rejects a flag the
+    /// command would ignore: `--ingest-memory` typed beside `--no-refresh`, which never ingests.
+    /// `VERBATIM_INGEST_MEMORY` may stay set for every command.
+    pub fn try_parse_args() -> Result<Cli, clap::Error> {
+        use clap::parser::ValueSource;
+        use clap::{CommandFactory, FromArgMatches};
+        let mut command = Cli::command();
+        let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+        if let Some((name, used)) = matches.subcommand()
+            // Asked first: only commands with --no-refresh have both arguments.
+            && used.try_get_one::<bool>("no_refresh").ok().flatten() == Some(&true)
+            && used.value_source("ingest_memory") == Some(ValueSource::CommandLine)
+        {
+            let kind = clap::error::ErrorKind::ArgumentConflict;
+            let message = "--ingest-memory has no effect with --no-refresh, which never ingests";
+            // With the subcommand's own usage line, not the top level's.
+            return Err(match command.find_subcommand_mut(name) {
+                Some(subcommand) => subcommand.error(kind, message),
+                None => command.error(kind, message),
+            });
+        }
+        Cli::from_arg_matches(&matches)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
     /// Colour when writing to a terminal.

@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = match verbatim::cli::Cli::try_parse() {
+    let cli = match verbatim::cli::Cli::try_parse_args() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => {
             // --help and --version.

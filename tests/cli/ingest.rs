@@ -276,6 +276,31 @@ fn ingest_memory_is_given_by_flag_or_environment_and_checked_against_tantivys_bo
         .unwrap();
     assert_eq!(run.status.code(), Some(0));
     assert!(fresh.index().join("meta.json").exists());
+
+    // --no-refresh never ingests: the flag beside it is refused, the variable left alone.
+    let run = fresh
+        .run(&[
+            "search",
+            "brambleton",
+            "--no-refresh",
+            "--ingest-memory",
+            "1G",
+        ])
+        .expect_code(2);
+    assert!(
+        run.stderr.starts_with(
+            "verbatim: error: --ingest-memory has no effect with --no-refresh, which never ingests"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = fresh
+        .command()
+        .env("VERBATIM_INGEST_MEMORY", "1G")
+        .args(["search", "brambleton", "--no-refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
 }
 
 #[test]
