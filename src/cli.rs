@@ -534,3 +534,22 @@ pub struct SignatoriesArgs {
     #[command(flatten)]
     pub freshness: FreshnessArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingest_memory_sizes_are_powers_of_1024_within_tantivys_bounds() {
+        // The flag's default, as text, is the library's default.
+        assert_eq!(
+            parse_ingest_memory("128M"),
+            Ok(crate::index::DEFAULT_INGEST_MEMORY)
+        );
+        assert_eq!(parse_ingest_memory("1.5G"), Ok(1536 * 1024 * 1024));
+        assert_eq!(parse_ingest_memory("15M"), Ok(15 * 1024 * 1024));
+        assert_eq!(parse_ingest_memory("4095M"), Ok(4095 * 1024 * 1024));
+        assert!(parse_ingest_memory("14M").is_err());
+        assert!(parse_ingest_memory("4096M").is_err());
+    }
+}

@@ -255,26 +255,27 @@ fn ingest_memory_is_given_by_flag_or_environment_and_checked_against_tantivys_bo
     // search before anything is read or written.
     let fresh = Verbatim::basic();
     let run = fresh
-        .command()
-        .env("VERBATIM_INGEST_MEMORY", "lots")
-        .args(["search", "brambleton"])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(2));
-    let stderr = String::from_utf8(run.stderr).unwrap();
+        .run_with_env(
+            ("VERBATIM_INGEST_MEMORY", "lots"),
+            &["search", "brambleton"],
+        )
+        .expect_code(2);
     assert!(
-        stderr.contains("`lots` is not a size such as 512M or 1G")
-            && stderr.contains("set by --ingest-memory or VERBATIM_INGEST_MEMORY"),
-        "{stderr}"
+        run.stderr
+            .contains("`lots` is not a size such as 512M or 1G")
+            && run
+                .stderr
+                .contains("set by --ingest-memory or VERBATIM_INGEST_MEMORY"),
+        "{}",
+        run.stderr
     );
     assert!(!fresh.index().join("meta.json").exists());
-    let run = fresh
-        .command()
-        .env("VERBATIM_INGEST_MEMORY", "1.5G")
-        .args(["search", "brambleton"])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0));
+    fresh
+        .run_with_env(
+            ("VERBATIM_INGEST_MEMORY", "1.5G"),
+            &["search", "brambleton"],
+        )
+        .expect_code(0);
     assert!(fresh.index().join("meta.json").exists());
 
     // --no-refresh never ingests: the flag beside it is refused, the variable left alone.
@@ -294,13 +295,12 @@ fn ingest_memory_is_given_by_flag_or_environment_and_checked_against_tantivys_bo
         "{}",
         run.stderr
     );
-    let run = fresh
-        .command()
-        .env("VERBATIM_INGEST_MEMORY", "1G")
-        .args(["search", "brambleton", "--no-refresh"])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(0));
+    fresh
+        .run_with_env(
+            ("VERBATIM_INGEST_MEMORY", "1G"),
+            &["search", "brambleton", "--no-refresh"],
+        )
+        .expect_code(0);
 }
 
 #[test]

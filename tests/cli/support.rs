@@ -132,6 +132,13 @@ impl Verbatim {
         Run::from_output(self.command().args(args).output().expect("verbatim runs"))
     }
 
+    /// `run` with one environment variable set.
+    pub fn run_with_env(&self, (variable, value): (&str, &str), args: &[&str]) -> Run {
+        let mut command = self.command();
+        command.env(variable, value).args(args);
+        Run::from_output(command.output().expect("verbatim runs"))
+    }
+
     /// Builds the index first, so later commands print no ingest notice.
     pub fn ingested(self) -> Verbatim {
         self.run(&["ingest"]).expect_code(0);
