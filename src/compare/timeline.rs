@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::all_hits;
 use crate::corpus::Statement;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
+use crate::search::{SearchRequest, SortOrder, match_counts};
 
 /// What a bucket groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -65,14 +65,25 @@ const UNSIGNED: &str = "no signatory";
 
 pub fn timeline(index: &CorpusIndex, request: &TimelineRequest) -> Result<Timeline> {
     let statements = index.statements(request.filters.statement_query(index))?;
-    let hits = all_hits(index, &request.query, request.exact, &request.filters)?;
+    let counts = match_counts(
+        index,
+        &SearchRequest {
+            query: request.query.clone(),
+            exact: request.exact,
+            filters: request.filters.clone(),
+            limit: None,
+            sort: SortOrder::Relevance,
+            context: 0,
+            facets: Vec::new(),
+        },
+    )?;
 
     // Per statement: matching passages and occurrences.
     let mut matched: HashMap<&str, (u64, u64)> = HashMap::new();
-    for hit in &hits {
-        let entry = matched.entry(hit.passage.doc.as_str()).or_default();
+    for (doc, matches) in &counts {
+        let entry = matched.entry(doc.as_str()).or_default();
         entry.0 += 1;
-        entry.1 += hit.match_count as u64;
+        entry.1 += *matches as u64;
     }
 
     let mut buckets: BTreeMap<BucketKey, Bucket> = BTreeMap::new();

@@ -315,6 +315,32 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<Hit>> 
     Ok(chunks.into_iter().flatten().collect())
 }
 
+/// How many times the query matches in each matching passage, with the passage's statement id,
+/// in rank order, built on every core: what a count over statements needs, without the hit
+/// records' snippets and statement metadata.
+pub fn match_counts(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<(String, usize)>> {
+    let RankedSearch {
+        ranked,
+        highlighter,
+        ..
+    } = rank(index, request)?;
+    let chunks: Vec<Vec<(String, usize)>> = ranked
+        .par_chunks(HITS_PER_TASK)
+        .map(|chunk| {
+            let mut highlighter = highlighter.clone();
+            chunk
+                .iter()
+                .map(|&(_, address)| {
+                    let passage = index.passage(address)?;
+                    let matches = highlighter.spans(&passage.text).len();
+                    Ok((passage.doc, matches))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<_>>()?;
+    Ok(chunks.into_iter().flatten().collect())
+}
+
 /// A statement record that should exist but does not: print the passage all the same.
 fn missing_statement(id: &str) -> Statement {
     Statement {
