@@ -15,18 +15,20 @@ use crate::search::{Hit, SearchRequest, SortOrder, search};
 
 /// Every hit of a query, in date order: what the comparison commands start from.
 fn all_hits(index: &CorpusIndex, query: &str, exact: bool, filters: &Filters) -> Result<Vec<Hit>> {
-    search(
-        index,
-        &SearchRequest {
-            query: query.to_string(),
-            exact,
-            filters: filters.clone(),
-            limit: None,
-            sort: SortOrder::Date,
-            context: 0,
-            facets: Vec::new(),
-        },
-    )
+    search(index, &every_hit(query, exact, filters))
+}
+
+/// A request for every hit of a query, in date order, without context passages or facets.
+fn every_hit(query: &str, exact: bool, filters: &Filters) -> SearchRequest {
+    SearchRequest {
+        query: query.to_string(),
+        exact,
+        filters: filters.clone(),
+        limit: None,
+        sort: SortOrder::Date,
+        context: 0,
+        facets: Vec::new(),
+    }
 }
 
 use std::collections::HashMap;

@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use super::every_hit;
 use crate::corpus::Statement;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
-use crate::search::{SearchRequest, SortOrder, match_counts};
+use crate::search::match_counts;
 
 /// What a bucket groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -67,15 +68,7 @@ pub fn timeline(index: &CorpusIndex, request: &TimelineRequest) -> Result<Timeli
     let statements = index.statements(request.filters.statement_query(index))?;
     let counts = match_counts(
         index,
-        &SearchRequest {
-            query: request.query.clone(),
-            exact: request.exact,
-            filters: request.filters.clone(),
-            limit: None,
-            sort: SortOrder::Relevance,
-            context: 0,
-            facets: Vec::new(),
-        },
+        &every_hit(&request.query, request.exact, &request.filters),
     )?;
 
     // Per statement: matching passages and occurrences.

@@ -302,17 +302,9 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<Hit>> 
         ranked, builder, ..
     } = start(index, request)?;
     let ranked: Vec<(f32, DocAddress)> = ranked.collect();
-    let chunks: Vec<Vec<Hit>> = ranked
-        .par_chunks(HITS_PER_TASK)
-        .map(|chunk| {
-            let mut builder = builder.clone();
-            chunk
-                .iter()
-                .map(|&(score, address)| builder.hit(score, address))
-                .collect::<Result<Vec<Hit>>>()
-        })
-        .collect::<Result<_>>()?;
-    Ok(chunks.into_iter().flatten().collect())
+    for_each_ranked(&ranked, &builder, |builder, score, address| {
+        builder.hit(score, address)
+    })
 }
 
 /// How many times the query matches in each matching passage, with the passage's statement id,
@@ -324,18 +316,32 @@ pub fn match_counts(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<
         highlighter,
         ..
     } = rank(index, request)?;
-    let chunks: Vec<Vec<(String, usize)>> = ranked
+    for_each_ranked(&ranked, &highlighter, |highlighter, _, address| {
+        let passage = index.passage(address)?;
+        let matches = highlighter.spans(&passage.text).len();
+        Ok((passage.doc, matches))
+    })
+}
+
+/// `visit` applied to every ranked hit, in order, on every core: each task of `HITS_PER_TASK`
+/// hits works with its own copy of `state` (a builder or highlighter and its caches).
+fn for_each_ranked<S, T>(
+    ranked: &[(f32, DocAddress)],
+    state: &S,
+    visit: impl Fn(&mut S, f32, DocAddress) -> Result<T> + Sync,
+) -> Result<Vec<T>>
+where
+    S: Clone + Sync,
+    T: Send,
+{
+    let chunks: Vec<Vec<T>> = ranked
         .par_chunks(HITS_PER_TASK)
         .map(|chunk| {
-            let mut highlighter = highlighter.clone();
+            let mut state = state.clone();
             chunk
                 .iter()
-                .map(|&(_, address)| {
-                    let passage = index.passage(address)?;
-                    let matches = highlighter.spans(&passage.text).len();
-                    Ok((passage.doc, matches))
-                })
-                .collect::<Result<Vec<_>>>()
+                .map(|&(score, address)| visit(&mut state, score, address))
+                .collect::<Result<Vec<T>>>()
         })
         .collect::<Result<_>>()?;
     Ok(chunks.into_iter().flatten().collect())
