@@ -152,24 +152,36 @@ impl Collector for Ranking {
 }
 
 impl SegmentRanking {
-    fn entry(&self, doc: DocId, score: Score) -> Entry {
-        Entry {
+    /// The hit's ranking entry, or `None` when it certainly ranks after the worst kept hit.
+    /// That is judged by what is cheapest to know, the score and then the date, so that the
+    /// other tie-breakers are read only for a hit that could enter the ranking. Under queries
+    /// that score every hit alike (`cyber*`) the date decides most hits.
+    fn candidate(&self, doc: DocId, score: Score, hash: u64) -> Option<Entry> {
+        let worst = match self.kept.peek() {
+            Some(Reverse(worst)) if self.kept.len() >= self.limit => Some(worst),
+            _ => None,
+        };
+        let date_decides = match (worst, self.sort) {
+            (None, _) => false,
+            (Some(_), SortOrder::Date) => true,
+            (Some(worst), SortOrder::Relevance) => match score.total_cmp(&worst.score) {
+                Ordering::Less => return None,
+                Ordering::Equal => true,
+                Ordering::Greater => false,
+            },
+        };
+        let date = value(&self.date, doc);
+        if date_decides && worst.is_some_and(|worst| date > worst.date) {
+            return None;
+        }
+        Some(Entry {
             score,
-            date: value(&self.date, doc),
-            hash: value(&self.hash, doc),
+            date,
+            hash,
             n: value(&self.n, doc),
             address: DocAddress::new(self.segment, doc),
             sort: self.sort,
-        }
-    }
-
-    /// Whether a hit certainly ranks after the worst kept one, judged by what is cheapest to
-    /// know: the score, or under date order the date alone.
-    fn certainly_worse(&self, worst: &Entry, doc: DocId, score: Score) -> bool {
-        match self.sort {
-            SortOrder::Relevance => score < worst.score,
-            SortOrder::Date => value(&self.date, doc) > worst.date,
-        }
+        })
     }
 }
 
@@ -192,19 +204,16 @@ impl SegmentCollector for SegmentRanking {
         if self.limit == 0 {
             return;
         }
-        if self.kept.len() < self.limit {
-            let entry = self.entry(doc, score);
-            self.kept.push(Reverse(entry));
-            return;
-        }
-        let Some(Reverse(worst)) = self.kept.peek() else {
+        let Some(entry) = self.candidate(doc, score, hash) else {
             return;
         };
-        if self.certainly_worse(worst, doc, score) {
-            return;
-        }
-        let entry = self.entry(doc, score);
-        if entry > *worst {
+        if self.kept.len() < self.limit {
+            self.kept.push(Reverse(entry));
+        } else if self
+            .kept
+            .peek()
+            .is_some_and(|Reverse(worst)| entry > *worst)
+        {
             self.kept.pop();
             self.kept.push(Reverse(entry));
         }

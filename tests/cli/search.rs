@@ -846,6 +846,38 @@ fn relevance_ties_are_broken_by_date_then_passage() {
 }
 
 #[test]
+fn a_limited_search_keeps_the_oldest_of_tied_hits_whatever_the_file_order() {
+    // File names in the opposite order of the dates, and one indexing thread (the least
+    // memory), so that one segment holds the newest statement first; a prefix query scores
+    // every hit alike.
+    let corpus = tempfile::tempdir().unwrap();
+    for (name, date) in [
+        ("a", "2022-05-01"),
+        ("b", "2018-05-01"),
+        ("c", "2020-05-01"),
+    ] {
+        let text = format!(
+            "---\ntitle: Statement {name}\ndate: {date}\n---\n\nThe quillfeather accord.\n\nA quillfeathered note.\n"
+        );
+        std::fs::write(corpus.path().join(format!("{name}.md")), text).unwrap();
+    }
+    let verbatim = Verbatim::new(corpus.path());
+    verbatim
+        .run(&["ingest", "--ingest-memory", "15M"])
+        .expect_code(0);
+    let want = strings(&["b#1", "b#2", "c#1", "c#2", "a#1", "a#2"]);
+    let (_, all) = verbatim.search("quillfeather*", &["--all"]);
+    assert_eq!(citations(&all), want);
+    for limit in 1..want.len() {
+        let (_, hits) = verbatim.search("quillfeather*", &["-n", &limit.to_string()]);
+        assert_eq!(citations(&hits), want[..limit], "-n {limit}");
+        let args = ["-n", &limit.to_string(), "--sort", "date"];
+        let (_, hits) = verbatim.search("quillfeather*", &args);
+        assert_eq!(citations(&hits), want[..limit], "-n {limit} --sort date");
+    }
+}
+
+#[test]
 fn limit_cuts_the_list_and_says_how_many_are_shown() {
     let verbatim = Verbatim::basic().ingested();
     let (run, hits) = verbatim.search("\"lawful access\"", &["-n", "3"]);
