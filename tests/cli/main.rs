@@ -1,6 +1,7 @@
 //! Integration tests: the `verbatim` binary on fixture corpora and the shipped corpus.
 
 mod briefings;
+mod build;
 mod compare;
 mod support;
 
