@@ -173,7 +173,7 @@ impl CorpusIndex {
         ]);
         let found = self.searcher.search(&query, &DocSetCollector)?;
         match found.into_iter().next() {
-            Some(address) => self.load_statement(address).map(Some),
+            Some(address) => self.statement_at(address).map(Some),
             None => Ok(None),
         }
     }
@@ -189,7 +189,7 @@ impl CorpusIndex {
             .search(&BooleanQuery::new(clauses), &DocSetCollector)?;
         let mut statements = found
             .into_iter()
-            .map(|address| self.load_statement(address))
+            .map(|address| self.statement_at(address))
             .collect::<Result<Vec<_>>>()?;
         statements.sort_by(|a, b| {
             let key = |s: &Statement| s.date.map_or(u64::MAX, |d| d.sort_key());
@@ -206,7 +206,8 @@ impl CorpusIndex {
         ]))))
     }
 
-    fn load_statement(&self, address: DocAddress) -> Result<Statement> {
+    /// The statement whose record is at `address`.
+    pub fn statement_at(&self, address: DocAddress) -> Result<Statement> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         let meta = doc
             .get_first(self.fields.meta)

@@ -401,20 +401,20 @@ fn context(
 fn facet_counts(
     index: &CorpusIndex,
     facets: &[Facet],
-    per_statement: &HashMap<u64, u64>,
+    per_statement: &HashMap<DocAddress, u64>,
 ) -> Result<Vec<FacetCounts>> {
     if facets.is_empty() {
         return Ok(Vec::new());
     }
-    let statements = index.statements(None)?;
+    let statements = per_statement
+        .iter()
+        .map(|(&record, &hits)| Ok((index.statement_at(record)?, hits)))
+        .collect::<Result<Vec<_>>>()?;
     let mut result = Vec::with_capacity(facets.len());
     for &facet in facets {
         let mut counts: HashMap<String, u64> = HashMap::new();
-        for statement in &statements {
-            let Some(&hits) = per_statement.get(&crate::index::schema::doc_hash(&statement.id))
-            else {
-                continue;
-            };
+        for (statement, hits) in &statements {
+            let hits = *hits;
             let values: Vec<String> = match facet {
                 Facet::Year => vec![
                     statement

@@ -1,23 +1,28 @@
 //! One pass over the matching passages that counts them, per statement too, and keeps the best
 //! `limit` in order: the query's posting lists are read once, and the fast fields that break
 //! ties are read only for a hit that could enter the ranking.
+//!
+//! A hit's statement is told by position, not read: ingest writes each statement's record and
+//! then its passages as one batch, which tantivy keeps together and in order in one segment, so
+//! a passage belongs to the nearest statement record before it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use super::SortOrder;
-use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N};
+use crate::index::schema::{FAST_DATE_KEY, FAST_DOC_HASH, FAST_N, RECORD_STATEMENT};
 
 /// What the pass found.
 #[derive(Debug, Default)]
 pub struct Ranked {
     pub total_hits: u64,
-    /// Matching passages per statement, by statement-id hash.
-    pub per_statement: HashMap<u64, u64>,
+    /// Matching passages per statement, by the address of the statement's record.
+    pub per_statement: HashMap<DocAddress, u64>,
     /// The best hits, best first, with their scores.
     pub top: Vec<(f32, DocAddress)>,
 }
@@ -83,10 +88,14 @@ pub struct SegmentRanking {
     date: Option<Column<u64>>,
     hash: Option<Column<u64>>,
     n: Option<Column<u64>>,
+    /// The segment's statement records, in document order.
+    records: Vec<DocId>,
+    /// How many of `records` come at or before the latest hit.
+    records_passed: usize,
     total_hits: u64,
-    per_statement: HashMap<u64, u64>,
-    /// The statement (by id hash) of the latest hits, and how many there were.
-    run: Option<(u64, u64)>,
+    per_statement: HashMap<DocId, u64>,
+    /// The statement record of the latest hits, and how many there were.
+    run: Option<(DocId, u64)>,
     /// The worst kept hit on top.
     kept: BinaryHeap<Reverse<Entry>>,
 }
@@ -97,8 +106,9 @@ fn value(column: &Option<Column<u64>>, doc: DocId) -> u64 {
 
 /// One segment's share: its counts and its best hits with their keys.
 pub struct SegmentRanked {
+    segment: SegmentOrdinal,
     total_hits: u64,
-    per_statement: HashMap<u64, u64>,
+    per_statement: HashMap<DocId, u64>,
     kept: Vec<Entry>,
 }
 
@@ -120,6 +130,8 @@ impl Collector for Ranking {
             date: column(FAST_DATE_KEY),
             hash: column(FAST_DOC_HASH),
             n: column(FAST_N),
+            records: statement_records(reader)?,
+            records_passed: 0,
             total_hits: 0,
             per_statement: HashMap::new(),
             run: None,
@@ -136,9 +148,13 @@ impl Collector for Ranking {
         let mut kept: Vec<Entry> = Vec::new();
         for fruit in fruits {
             merged.total_hits += fruit.total_hits;
-            for (hash, hits) in fruit.per_statement {
-                *merged.per_statement.entry(hash).or_default() += hits;
-            }
+            let segment = fruit.segment;
+            merged.per_statement.extend(
+                fruit
+                    .per_statement
+                    .into_iter()
+                    .map(|(record, hits)| (DocAddress::new(segment, record), hits)),
+            );
             kept.extend(fruit.kept);
         }
         kept.sort_unstable_by(|a, b| b.rank(a));
@@ -151,12 +167,50 @@ impl Collector for Ranking {
     }
 }
 
+/// The documents of a segment that are statement records, deleted ones too (a deleted record's
+/// passages are deleted with it, so they never match).
+fn statement_records(reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+    let field = reader.schema().get_field("record")?;
+    let term = Term::from_field_text(field, RECORD_STATEMENT);
+    let Some(mut postings) = reader
+        .inverted_index(field)?
+        .read_postings(&term, IndexRecordOption::Basic)?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut records = Vec::with_capacity(postings.doc_freq() as usize);
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        records.push(doc);
+        doc = postings.advance();
+    }
+    Ok(records)
+}
+
 impl SegmentRanking {
+    /// The statement record a hit belongs to: the last record at or before it. Hits come in
+    /// document order, so this moves forward through the records.
+    fn record_of(&mut self, doc: DocId) -> DocId {
+        let passed = self.records_passed;
+        let still_current = passed > 0
+            && self.records[passed - 1] <= doc
+            && self.records.get(passed).is_none_or(|&next| doc < next);
+        if !still_current {
+            self.records_passed = self.records.partition_point(|&record| record <= doc);
+        }
+        match self.records_passed {
+            // Only an index not written as one batch per statement has passages before any
+            // record; each such hit counts as a statement of its own.
+            0 => doc,
+            passed => self.records[passed - 1],
+        }
+    }
+
     /// The hit's ranking entry, or `None` when it certainly ranks after the worst kept hit.
     /// That is judged by what is cheapest to know, the score and then the date, so that the
     /// other tie-breakers are read only for a hit that could enter the ranking. Under queries
     /// that score every hit alike (`cyber*`) the date decides most hits.
-    fn candidate(&self, doc: DocId, score: Score, hash: u64) -> Option<Entry> {
+    fn candidate(&self, doc: DocId, score: Score) -> Option<Entry> {
         let worst = match self.kept.peek() {
             Some(Reverse(worst)) if self.kept.len() >= self.limit => Some(worst),
             _ => None,
@@ -177,7 +231,7 @@ impl SegmentRanking {
         Some(Entry {
             score,
             date,
-            hash,
+            hash: value(&self.hash, doc),
             n: value(&self.n, doc),
             address: DocAddress::new(self.segment, doc),
             sort: self.sort,
@@ -190,13 +244,12 @@ impl SegmentCollector for SegmentRanking {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.total_hits += 1;
-        let hash = value(&self.hash, doc);
-        // A statement's passages are mostly neighbours, so hits come in runs per statement:
-        // the map is touched once per run.
+        let record = self.record_of(doc);
+        // Hits come in runs per statement: the map is touched once per run.
         match &mut self.run {
-            Some((current, hits)) if *current == hash => *hits += 1,
+            Some((current, hits)) if *current == record => *hits += 1,
             run => {
-                if let Some((previous, hits)) = run.replace((hash, 1)) {
+                if let Some((previous, hits)) = run.replace((record, 1)) {
                     *self.per_statement.entry(previous).or_default() += hits;
                 }
             }
@@ -204,7 +257,7 @@ impl SegmentCollector for SegmentRanking {
         if self.limit == 0 {
             return;
         }
-        let Some(entry) = self.candidate(doc, score, hash) else {
+        let Some(entry) = self.candidate(doc, score) else {
             return;
         };
         if self.kept.len() < self.limit {
@@ -220,10 +273,11 @@ impl SegmentCollector for SegmentRanking {
     }
 
     fn harvest(mut self) -> SegmentRanked {
-        if let Some((hash, hits)) = self.run.take() {
-            *self.per_statement.entry(hash).or_default() += hits;
+        if let Some((record, hits)) = self.run.take() {
+            *self.per_statement.entry(record).or_default() += hits;
         }
         SegmentRanked {
+            segment: self.segment,
             total_hits: self.total_hits,
             per_statement: self.per_statement,
             kept: self.kept.into_iter().map(|Reverse(entry)| entry).collect(),
