@@ -596,7 +596,8 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
                 let record = (|| -> Result<Option<PassageRecord>> {
                     let passage = index.passage(address)?;
                     if !statements.contains_key(&passage.doc) {
-                        statements.insert(passage.doc.clone(), index.statement(&passage.doc)?);
+                        let statement = index.statement_of(address, &passage)?;
+                        statements.insert(passage.doc.clone(), statement);
                     }
                     Ok(statements
                         .get(&passage.doc)

@@ -101,7 +101,7 @@ pub fn similar(
     for (_, address) in candidates {
         let passage = index.passage(address)?;
         if !statements.contains_key(&passage.doc) {
-            let statement = index.statement(&passage.doc)?;
+            let statement = index.statement_of(address, &passage)?;
             statements.insert(passage.doc.clone(), statement);
         }
         let Some(Some(statement)) = statements.get(&passage.doc) else {

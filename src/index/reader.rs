@@ -206,6 +206,28 @@ impl CorpusIndex {
         ]))))
     }
 
+    /// The statement the passage at `address` belongs to. Ingest writes a statement's record
+    /// and then its passages as one batch, which tantivy keeps together and in order, so the
+    /// record of passage `n` is `n` documents before it: one read instead of a search by id,
+    /// which is kept for an index where that record turns out to be another statement's.
+    pub fn statement_of(
+        &self,
+        address: DocAddress,
+        passage: &StoredPassage,
+    ) -> Result<Option<Statement>> {
+        let record = u32::try_from(passage.n)
+            .ok()
+            .and_then(|n| address.doc_id.checked_sub(n))
+            .map(|doc| DocAddress::new(address.segment_ord, doc));
+        if let Some(record) = record
+            && let Ok(statement) = self.statement_at(record)
+            && statement.id == passage.doc
+        {
+            return Ok(Some(statement));
+        }
+        self.statement(&passage.doc)
+    }
+
     /// The statement whose record is at `address`.
     pub fn statement_at(&self, address: DocAddress) -> Result<Statement> {
         let doc: TantivyDocument = self.searcher.doc(address)?;

@@ -255,7 +255,7 @@ impl HitBuilder<'_> {
             None => {
                 let statement = Arc::new(
                     index
-                        .statement(&passage.doc)?
+                        .statement_of(address, &passage)?
                         .unwrap_or_else(|| missing_statement(&passage.doc)),
                 );
                 self.statements
