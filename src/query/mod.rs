@@ -148,22 +148,15 @@ impl Filters {
     pub fn passage_query(&self, index: &CorpusIndex) -> Result<Option<Box<dyn Query>>> {
         let fields = &index.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !self.signatories.is_empty() || !self.types.is_empty() {
-            let statement_filter = Filters {
-                signatories: self.signatories.clone(),
-                types: self.types.clone(),
-                docs: self.docs.clone(),
-                years: None,
-            };
-            let Some(statements) = statement_filter.statement_query(index) else {
+        if !self.signatories.is_empty() || !self.types.is_empty() || self.years.is_some() {
+            // Passages have their statement's year too, but checking it on the statement
+            // records spares a look at every candidate passage's year.
+            let Some(statements) = self.statement_query(index) else {
                 return Ok(Some(Box::new(EmptyQuery)));
             };
             clauses.push((Occur::Must, index.passages_of(statements)));
         } else if !self.docs.is_empty() {
             clauses.push((Occur::Must, one_of(fields.doc, &self.docs)));
-        }
-        if let Some(years) = &self.years {
-            clauses.push((Occur::Must, years.query(fields.year)));
         }
         Ok((!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>))
     }
