@@ -51,26 +51,12 @@ pub fn folder_of(rel_path: &str) -> &str {
 /// Lists the statement files and metadata files under `root`, sorted by relative path, skipping
 /// hidden files and folders and following symbolic links. A file whose id an earlier file
 /// already has is marked with `duplicate_of`.
-///
-/// Every command runs this to tell whether the index is current, so it costs one `stat` per
-/// file and nothing more: each file is looked up relative to its open folder rather than by its
-/// full path, and relative paths are built as the walk descends.
 pub fn discover(root: &Path) -> Result<Corpus> {
-    if !root.is_dir() {
-        return Err(Error::CorpusMissing {
-            path: root.to_path_buf(),
-        });
-    }
-    let mut ancestors = Vec::new();
-    if let Ok(metadata) = std::fs::metadata(root) {
-        ancestors.push((folder_key(root, &metadata), root.to_path_buf()));
-    }
-    let walk = Walk::folder(root, "", &ancestors)?;
-    let Walk {
+    let Listing {
         mut files,
         mut sidecars,
         mut unreadable,
-    } = walk;
+    } = walk(root)?;
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     sidecars.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     unreadable.sort_by(|a, b| a.path.cmp(&b.path));
@@ -97,6 +83,184 @@ pub fn discover(root: &Path) -> Result<Corpus> {
     })
 }
 
+/// The stamp of the corpus under `root`: equal to `discover(root)?.stamp()`, found by the same
+/// walk without listing the files.
+///
+/// Every command runs this to tell whether the index is current, so it costs one `stat` per
+/// file and little more: no record per file, no sorting, one digest per file summed.
+pub fn stamp(root: &Path) -> Result<String> {
+    Ok(walk::<StampSum>(root)?.to_hex())
+}
+
+impl Corpus {
+    /// A digest of the path, size and modification time of every statement and metadata file:
+    /// a file added, removed, renamed, resized or touched changes it. Files are summed, not
+    /// listed in order, so that the walk can fold them in as it finds them.
+    pub fn stamp(&self) -> String {
+        let mut sum = StampSum::default();
+        for (kind, files) in [
+            (FileKind::Statement, &self.files),
+            (FileKind::Sidecar, &self.sidecars),
+        ] {
+            for file in files {
+                sum.add(kind, &[&file.rel_path], file.size, file.mtime_ns);
+            }
+        }
+        sum.to_hex()
+    }
+}
+
+/// Walks the folder `root` into `C`; each file is looked up relative to its open folder rather
+/// than by its full path, and large folders are looked up on every core.
+fn walk<C: Collect>(root: &Path) -> Result<C> {
+    if !root.is_dir() {
+        return Err(Error::CorpusMissing {
+            path: root.to_path_buf(),
+        });
+    }
+    let mut ancestors = Vec::new();
+    if let Ok(metadata) = std::fs::metadata(root) {
+        ancestors.push((folder_key(root, &metadata), root.to_path_buf()));
+    }
+    walk_folder(root, "", &ancestors)
+}
+
+/// Whether a file found by the walk is a statement or a metadata file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Statement,
+    Sidecar,
+}
+
+/// A statement or metadata file the walk found, borrowed from the walk.
+struct Found<'a> {
+    entry: &'a std::fs::DirEntry,
+    /// The folder's path relative to the corpus (`""` at the top).
+    folder: &'a str,
+    name: &'a str,
+    kind: FileKind,
+    size: u64,
+    mtime_ns: u128,
+}
+
+/// What the walk gathers: gatherings of separate folders, made on separate cores, are absorbed
+/// into one another in any order.
+trait Collect: Default + Send {
+    fn file(&mut self, found: Found<'_>);
+    fn unreadable(&mut self, finding: Finding);
+    fn absorb(&mut self, other: Self);
+}
+
+/// The files of a corpus, as `discover` returns them before sorting.
+#[derive(Default)]
+struct Listing {
+    files: Vec<CorpusFile>,
+    sidecars: Vec<CorpusFile>,
+    unreadable: Vec<Finding>,
+}
+
+impl Collect for Listing {
+    fn file(&mut self, found: Found<'_>) {
+        let rel_path = join_relative(found.folder, found.name);
+        let id = match rel_path.rsplit_once('.') {
+            Some((without_extension, _)) => without_extension.to_string(),
+            None => rel_path.clone(),
+        };
+        let file = CorpusFile {
+            id,
+            abs_path: found.entry.path(),
+            rel_path,
+            size: found.size,
+            mtime_ns: found.mtime_ns,
+            duplicate_of: None,
+        };
+        match found.kind {
+            FileKind::Statement => self.files.push(file),
+            FileKind::Sidecar => self.sidecars.push(file),
+        }
+    }
+
+    fn unreadable(&mut self, finding: Finding) {
+        self.unreadable.push(finding);
+    }
+
+    fn absorb(&mut self, other: Listing) {
+        append(&mut self.files, other.files);
+        append(&mut self.sidecars, other.sidecars);
+        append(&mut self.unreadable, other.unreadable);
+    }
+}
+
+/// `into.extend(more)`, without copying `more` when `into` is empty: gatherings are absorbed
+/// into empty ones at every level of a parallel walk.
+fn append<T>(into: &mut Vec<T>, mut more: Vec<T>) {
+    if into.is_empty() {
+        std::mem::swap(into, &mut more);
+    } else {
+        into.append(&mut more);
+    }
+}
+
+/// The sum, lane by lane, of a digest per file: the same whatever the order files are added in.
+#[derive(Default)]
+struct StampSum([u64; 4]);
+
+impl StampSum {
+    /// Adds the file whose relative path is the concatenation of `rel_path`'s pieces.
+    fn add(&mut self, kind: FileKind, rel_path: &[&str], size: u64, mtime_ns: u128) {
+        let label: &[u8] = match kind {
+            FileKind::Statement => b"file",
+            FileKind::Sidecar => b"meta",
+        };
+        let length: usize = rel_path.iter().map(|piece| piece.len()).sum();
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(label);
+        hasher.update(&(length as u64).to_le_bytes());
+        for piece in rel_path {
+            hasher.update(piece.as_bytes());
+        }
+        hasher.update(&size.to_le_bytes());
+        hasher.update(&mtime_ns.to_le_bytes());
+        let digest = hasher.finalize();
+        for (lane, bytes) in self.0.iter_mut().zip(digest.as_bytes().chunks_exact(8)) {
+            let mut word = [0; 8];
+            word.copy_from_slice(bytes);
+            *lane = lane.wrapping_add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn to_hex(&self) -> String {
+        self.0.iter().map(|lane| format!("{lane:016x}")).collect()
+    }
+}
+
+impl Collect for StampSum {
+    fn file(&mut self, found: Found<'_>) {
+        if found.folder.is_empty() {
+            self.add(found.kind, &[found.name], found.size, found.mtime_ns);
+        } else {
+            let pieces = [found.folder, "/", found.name];
+            self.add(found.kind, &pieces, found.size, found.mtime_ns);
+        }
+    }
+
+    fn unreadable(&mut self, _finding: Finding) {}
+
+    fn absorb(&mut self, other: StampSum) {
+        for (lane, add) in self.0.iter_mut().zip(other.0) {
+            *lane = lane.wrapping_add(add);
+        }
+    }
+}
+
+fn join_relative(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
 /// What makes a folder the same folder whatever the path it is reached by.
 #[cfg(unix)]
 type FolderKey = (u64, u64);
@@ -119,71 +283,67 @@ const PARALLEL_STATS_FROM: usize = 64;
 
 /// What one folder entry is.
 enum Classified {
-    Statement(CorpusFile),
-    Sidecar(CorpusFile),
+    File {
+        kind: FileKind,
+        size: u64,
+        mtime_ns: u128,
+    },
     Folder {
         path: PathBuf,
-        rel_path: String,
         key: FolderKey,
     },
     Unreadable(PathBuf, std::io::Error),
-    Failed(Error),
     /// Neither a statement nor a folder.
     Other,
 }
 
-/// Looks `entry` of the folder `rel` up: one stat for a statement file, a metadata file or a
-/// folder, none for anything else.
-fn classify(entry: &std::fs::DirEntry, name: &str, rel: &str) -> Classified {
-    let rel_path = if rel.is_empty() {
-        name.to_string()
-    } else {
-        format!("{rel}/{name}")
-    };
-    let path = entry.path();
+/// Looks `entry` up: one stat for a statement file, a metadata file or a folder, none for
+/// anything else. A statement that cannot be looked up is an error.
+fn classify(entry: &std::fs::DirEntry, name: &str) -> Result<Classified> {
     let Ok(mut file_type) = entry.file_type() else {
-        return Classified::Other;
+        return Ok(Classified::Other);
     };
     // Relative to the open folder: no lookup of the whole path.
     let mut metadata = None;
     if file_type.is_symlink() {
-        match std::fs::metadata(&path) {
+        match std::fs::metadata(entry.path()) {
             Ok(target) => {
                 file_type = target.file_type();
                 metadata = Some(target);
             }
-            Err(err) => return Classified::Unreadable(path, err),
+            Err(err) => return Ok(Classified::Unreadable(entry.path(), err)),
         }
     }
     if file_type.is_dir() {
+        let path = entry.path();
         let target = match metadata {
             Some(target) => target,
             None => match entry.metadata() {
                 Ok(found) => found,
-                Err(err) => return Classified::Unreadable(path, err),
+                Err(err) => return Ok(Classified::Unreadable(path, err)),
             },
         };
-        return Classified::Folder {
+        return Ok(Classified::Folder {
             key: folder_key(&path, &target),
             path,
-            rel_path,
-        };
+        });
     }
-    let is_sidecar = SIDECAR_NAMES.contains(&name);
-    if !file_type.is_file() || !(is_sidecar || has_statement_extension(&path)) {
-        return Classified::Other;
+    let kind = if SIDECAR_NAMES.contains(&name) {
+        FileKind::Sidecar
+    } else if has_statement_extension(name) {
+        FileKind::Statement
+    } else {
+        return Ok(Classified::Other);
+    };
+    if !file_type.is_file() {
+        return Ok(Classified::Other);
     }
     let metadata = match metadata {
         Some(metadata) => metadata,
-        None => match entry.metadata() {
-            Ok(metadata) => metadata,
-            Err(err) => {
-                return Classified::Failed(Error::Walk {
-                    path,
-                    message: err.to_string(),
-                });
-            }
-        },
+        None => entry.metadata().map_err(|err| Error::Walk {
+            path: entry.path(),
+            message: err.to_string(),
+        })?,
     };
     let mtime_ns = metadata
         .modified()
@@ -191,122 +351,239 @@ fn classify(entry: &std::fs::DirEntry, name: &str, rel: &str) -> Classified {
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
         .map(|age| age.as_nanos())
         .unwrap_or(0);
-    let id = match rel_path.rsplit_once('.') {
-        Some((without_extension, _)) => without_extension.to_string(),
-        None => rel_path.clone(),
-    };
-    let found = CorpusFile {
-        id,
-        abs_path: path,
-        rel_path,
+    Ok(Classified::File {
+        kind,
         size: metadata.len(),
         mtime_ns,
-        duplicate_of: None,
-    };
-    if is_sidecar {
-        Classified::Sidecar(found)
-    } else {
-        Classified::Statement(found)
-    }
+    })
 }
 
-#[derive(Default)]
-struct Walk {
-    files: Vec<CorpusFile>,
-    sidecars: Vec<CorpusFile>,
-    unreadable: Vec<Finding>,
-}
+/// What the entries of one folder gave: the files gathered, and the subfolders to walk next.
+type Gathered<C> = (C, Vec<(PathBuf, String, FolderKey)>);
 
-impl Walk {
-    /// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above
-    /// it and itself, by identity, so that a link back to one of them is reported, not
-    /// followed. Subfolders are walked on every core.
-    fn folder(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathBuf)]) -> Result<Walk> {
-        let mut walk = Walk::default();
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(err) => {
-                walk.cannot_read(dir, &err);
-                return Ok(walk);
-            }
-        };
-        let mut listed = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    if !name.starts_with('.') {
-                        listed.push((entry, name));
-                    }
-                }
-                Err(err) => walk.cannot_read(dir, &err),
-            }
+/// Reads the folder `dir` (`rel` relative to the root); `ancestors` are the folders above it and
+/// itself, by identity, so that a link back to one of them is reported, not followed.
+/// Subfolders are walked on every core.
+fn walk_folder<C: Collect>(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathBuf)]) -> Result<C> {
+    let mut gathered = C::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            gathered.unreadable(cannot_read(dir, &err));
+            return Ok(gathered);
         }
-        // The stats are the cost of the walk: a large folder's are made on every core.
-        let classified: Vec<Classified> = if listed.len() >= PARALLEL_STATS_FROM {
-            listed
-                .par_iter()
-                .map(|(entry, name)| classify(entry, name, rel))
-                .collect()
-        } else {
-            listed
-                .iter()
-                .map(|(entry, name)| classify(entry, name, rel))
-                .collect()
-        };
-        drop(listed);
-        let mut subfolders = Vec::new();
-        for item in classified {
-            match item {
-                Classified::Statement(file) => walk.files.push(file),
-                Classified::Sidecar(file) => walk.sidecars.push(file),
-                Classified::Folder {
-                    path,
-                    rel_path,
-                    key,
-                } => match ancestors.iter().find(|(seen, _)| *seen == key) {
+    };
+    let mut listed = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let name = entry
+                    .file_name()
+                    .into_string()
+                    .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
+                if !name.starts_with('.') {
+                    listed.push((entry, name));
+                }
+            }
+            Err(err) => gathered.unreadable(cannot_read(dir, &err)),
+        }
+    }
+    let take = |(mut gathered, mut folders): Gathered<C>,
+                (entry, name): &(std::fs::DirEntry, String)|
+     -> Result<Gathered<C>> {
+        match classify(entry, name)? {
+            Classified::File {
+                kind,
+                size,
+                mtime_ns,
+            } => gathered.file(Found {
+                entry,
+                folder: rel,
+                name,
+                kind,
+                size,
+                mtime_ns,
+            }),
+            Classified::Folder { path, key } => {
+                match ancestors.iter().find(|(seen, _)| *seen == key) {
                     Some((_, ancestor)) => {
                         let message = format!(
                             "a symbolic-link loop back to {}; not followed",
                             ancestor.display()
                         );
-                        walk.unreadable.push(Finding::error(&path, None, message));
+                        gathered.unreadable(Finding::error(&path, None, message));
                     }
-                    None => subfolders.push((path, rel_path, key)),
-                },
-                Classified::Unreadable(path, err) => walk.cannot_read(&path, &err),
-                Classified::Failed(err) => return Err(err),
-                Classified::Other => {}
+                    None => folders.push((path, join_relative(rel, name), key)),
+                }
             }
+            Classified::Unreadable(path, err) => gathered.unreadable(cannot_read(&path, &err)),
+            Classified::Other => {}
         }
-        let below: Vec<Walk> = subfolders
-            .into_par_iter()
-            .map(|(path, rel_path, key)| {
-                let mut chain = ancestors.to_vec();
-                chain.push((key, path.clone()));
-                Walk::folder(&path, &rel_path, &chain)
-            })
-            .collect::<Result<_>>()?;
-        for found in below {
-            walk.files.extend(found.files);
-            walk.sidecars.extend(found.sidecars);
-            walk.unreadable.extend(found.unreadable);
-        }
-        Ok(walk)
-    }
-
-    fn cannot_read(&mut self, path: &Path, err: &std::io::Error) {
-        let message = format!("cannot read: {err}; skipped");
-        self.unreadable.push(Finding::error(path, None, message));
-    }
+        Ok((gathered, folders))
+    };
+    // The stats are the cost of the walk: a large folder's are made on every core.
+    let (here, subfolders) = if listed.len() >= PARALLEL_STATS_FROM {
+        listed
+            .par_iter()
+            .try_fold(Gathered::<C>::default, take)
+            .try_reduce(
+                Gathered::<C>::default,
+                |(mut gathered, mut folders), (more, others)| {
+                    gathered.absorb(more);
+                    folders.extend(others);
+                    Ok((gathered, folders))
+                },
+            )?
+    } else {
+        listed.iter().try_fold(Gathered::<C>::default(), take)?
+    };
+    drop(listed);
+    gathered.absorb(here);
+    let below = subfolders
+        .into_par_iter()
+        .map(|(path, rel_path, key)| {
+            let mut chain = ancestors.to_vec();
+            chain.push((key, path.clone()));
+            walk_folder::<C>(&path, &rel_path, &chain)
+        })
+        .try_reduce(C::default, |mut gathered, more| {
+            gathered.absorb(more);
+            Ok(gathered)
+        })?;
+    gathered.absorb(below);
+    Ok(gathered)
 }
 
-fn has_statement_extension(path: &Path) -> bool {
-    path.extension()
+fn cannot_read(path: &Path, err: &std::io::Error) -> Finding {
+    Finding::error(path, None, format!("cannot read: {err}; skipped"))
+}
+
+fn has_statement_extension(name: &str) -> bool {
+    Path::new(name)
+        .extension()
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| {
             EXTENSIONS
                 .iter()
                 .any(|known| ext.eq_ignore_ascii_case(known))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::{self, File};
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    /// A corpus with a large folder (looked up on every core), nested folders, a metadata file,
+    /// a hidden file, a file of another kind and, on Unix, a linked file and a link loop.
+    fn sample_corpus() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write("a.md", "A statement.\n");
+        write("b.txt", "Another.\n");
+        write(".hidden.md", "Not read.\n");
+        write("scan.pdf", "Not a statement.\n");
+        write("metadata.csv", "file,title\na.md,A\n");
+        for n in 0..PARALLEL_STATS_FROM + 6 {
+            write(&format!("many/{n:03}.md"), &"word ".repeat(n + 1));
+        }
+        write("many/deeper/c.html", "<p>Deep.</p>\n");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.path().join("a.md"), root.path().join("link.md"))
+                .unwrap();
+            std::os::unix::fs::symlink("..", root.path().join("many/deeper/up")).unwrap();
+        }
+        root
+    }
+
+    #[test]
+    fn the_walk_s_stamp_is_the_listing_s_stamp() {
+        let root = sample_corpus();
+        let corpus = discover(root.path()).unwrap();
+        let linked = if cfg!(unix) { 1 } else { 0 };
+        assert_eq!(corpus.files.len(), 2 + 70 + 1 + linked);
+        assert_eq!(corpus.sidecars.len(), 1);
+        assert_eq!(corpus.unreadable.len(), linked, "{:?}", corpus.unreadable);
+        assert_eq!(stamp(root.path()).unwrap(), corpus.stamp());
+        assert_eq!(corpus.stamp().len(), 64);
+    }
+
+    #[test]
+    fn the_stamp_changes_when_a_file_is_touched_resized_added_renamed_or_removed() {
+        let root = sample_corpus();
+        let first = stamp(root.path()).unwrap();
+        assert_eq!(
+            stamp(root.path()).unwrap(),
+            first,
+            "the same corpus, the same stamp"
+        );
+        let file = root.path().join("many/007.md");
+        let modified = fs::metadata(&file).unwrap().modified().unwrap();
+        let touch = |to: SystemTime| {
+            File::options()
+                .write(true)
+                .open(&file)
+                .unwrap()
+                .set_modified(to)
+                .unwrap()
+        };
+
+        touch(modified + Duration::from_secs(1));
+        let touched = stamp(root.path()).unwrap();
+        assert_ne!(touched, first);
+        touch(modified);
+        assert_eq!(stamp(root.path()).unwrap(), first, "touched back");
+
+        fs::write(&file, "other words").unwrap();
+        touch(modified);
+        let resized = stamp(root.path()).unwrap();
+        assert_ne!(resized, first);
+
+        fs::write(root.path().join("many/new.md"), "New.\n").unwrap();
+        let added = stamp(root.path()).unwrap();
+        assert_ne!(added, resized);
+
+        fs::rename(
+            root.path().join("many/new.md"),
+            root.path().join("many/renamed.md"),
+        )
+        .unwrap();
+        let renamed = stamp(root.path()).unwrap();
+        assert_ne!(renamed, added);
+
+        fs::remove_file(root.path().join("many/renamed.md")).unwrap();
+        assert_eq!(stamp(root.path()).unwrap(), resized, "removed again");
+
+        fs::write(root.path().join("metadata.csv"), "file,title\n").unwrap();
+        assert_ne!(
+            stamp(root.path()).unwrap(),
+            resized,
+            "a metadata file counts"
+        );
+        assert_eq!(
+            stamp(root.path()).unwrap(),
+            discover(root.path()).unwrap().stamp()
+        );
+    }
+
+    #[test]
+    fn a_statement_and_a_metadata_file_of_one_path_stamp_differently() {
+        let mut as_statement = StampSum::default();
+        as_statement.add(FileKind::Statement, &["metadata.csv"], 10, 1);
+        let mut as_sidecar = StampSum::default();
+        as_sidecar.add(FileKind::Sidecar, &["metadata.csv"], 10, 1);
+        assert_ne!(as_statement.to_hex(), as_sidecar.to_hex());
+        let mut in_pieces = StampSum::default();
+        in_pieces.add(FileKind::Statement, &["many", "/", "a.md"], 10, 1);
+        let mut whole = StampSum::default();
+        whole.add(FileKind::Statement, &["many/a.md"], 10, 1);
+        assert_eq!(in_pieces.to_hex(), whole.to_hex());
+    }
 }

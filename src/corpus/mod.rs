@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use discover::{Corpus, CorpusFile, discover, folder_of};
+pub use discover::{Corpus, CorpusFile, discover, folder_of, stamp};
 pub use finding::{Finding, Level};
 pub use frontmatter::{FrontMatter, signatory_from_text, split_front_matter};
 pub use infer::{Inferred, infer};

@@ -19,7 +19,6 @@ pub use writer::{
     Skipped, ingest, interrupt_ingest,
 };
 
-use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use schema::{INGEST_FINGERPRINT, SCHEMA_VERSION};
 
@@ -50,32 +49,13 @@ pub struct CommitInfo {
 impl CommitInfo {
     /// Whether the files on disk are exactly those indexed, judged by path, size and mtime alone
     /// so that a check costs one `stat` per file and no reading of the manifest.
-    pub fn matches(&self, corpus_key: &str, corpus: &Corpus, columns: &[(String, String)]) -> bool {
+    pub fn matches(&self, corpus_key: &str, stamp: &str, columns: &[(String, String)]) -> bool {
         self.schema_version == SCHEMA_VERSION
             && self.ingest_fingerprint == INGEST_FINGERPRINT
             && self.corpus == corpus_key
             && self.columns == columns
-            && self.stamp == corpus_stamp(corpus)
+            && self.stamp == stamp
     }
-}
-
-/// A digest of what the walk of the corpus found: a file added, removed, renamed, resized or
-/// touched changes it.
-pub fn corpus_stamp(corpus: &Corpus) -> String {
-    // Every command computes this after the walk, on its critical path: one pass of the hasher
-    // over a buffer costs a fifth of five small updates per file.
-    let groups = [(b"file", &corpus.files), (b"meta", &corpus.sidecars)];
-    let mut bytes = Vec::new();
-    for (label, files) in groups {
-        for file in files {
-            bytes.extend_from_slice(label);
-            bytes.extend_from_slice(&(file.rel_path.len() as u64).to_le_bytes());
-            bytes.extend_from_slice(file.rel_path.as_bytes());
-            bytes.extend_from_slice(&file.size.to_le_bytes());
-            bytes.extend_from_slice(&file.mtime_ns.to_le_bytes());
-        }
-    }
-    blake3::hash(&bytes).to_hex().to_string()
 }
 
 /// What the last commit indexed, file by file: what an ingest needs to tell which files changed,

@@ -10,7 +10,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use super::schema::{RECORD_PASSAGE, RECORD_STATEMENT};
 use super::statement_passages::StatementPassages;
 use super::{Fields, Freshness, IngestOptions, IngestReport, Locations, OpenOutcome, ingest, open};
-use crate::corpus::{PassageKind, Statement, discover};
+use crate::corpus::{PassageKind, Statement, stamp};
 use crate::error::{Error, Result};
 
 /// A passage as stored in the index: enough to print it without reopening its file.
@@ -75,9 +75,9 @@ impl CorpusIndex {
             let commit = opened.commit.clone();
             let corpus = locations.clone();
             let check = std::thread::spawn(move || -> Result<bool> {
-                let found = discover(&corpus.corpus)?;
+                let stamp = stamp(&corpus.corpus)?;
                 Ok(commit.is_some_and(|commit| {
-                    commit.matches(&corpus.corpus_key(), &found, &commit.columns)
+                    commit.matches(&corpus.corpus_key(), &stamp, &commit.columns)
                 }))
             });
             let index = CorpusIndex::from_opened(*opened, locations)?;

@@ -16,8 +16,8 @@ use super::schema::{
 use rayon::prelude::*;
 
 use super::{
-    CommitInfo, Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp,
-    corpus_stamp, create, open,
+    CommitInfo, Fields, FileEntry, Locations, Manifest, OpenOutcome, Opened, SidecarStamp, create,
+    open,
 };
 use crate::corpus::{
     Corpus, CorpusFile, Finding, Loaded, ParsedStatement, Sidecars, discover, load, row_fingerprint,
@@ -170,7 +170,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         None if options.rebuild => Vec::new(),
         None => last_commit.columns.clone(),
     };
-    if same_corpus && last_commit.matches(&corpus_key, &corpus, &columns) {
+    if same_corpus && last_commit.matches(&corpus_key, &corpus.stamp(), &columns) {
         return Ok(IngestReport {
             statements: previous.statements(),
             passages: previous.passages(),
@@ -209,7 +209,7 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     };
     report.skipped.extend(walk_problems(&corpus));
     let sidecars = Sidecars::read(&corpus, &columns);
-    let stamp = corpus_stamp(&corpus);
+    let stamp = corpus.stamp();
     let mut manifest = Manifest::default();
     for sidecar in &corpus.sidecars {
         let failure = sidecars
