@@ -439,17 +439,27 @@ fn walk_folder<C: Collect>(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathB
     };
     drop(listed);
     gathered.absorb(here);
-    let below = subfolders
-        .into_par_iter()
-        .map(|(path, rel_path, key)| {
-            let mut chain = ancestors.to_vec();
-            chain.push((key, path.clone()));
-            walk_folder::<C>(&path, &rel_path, &chain)
-        })
-        .try_reduce(C::default, |mut gathered, more| {
-            gathered.absorb(more);
-            Ok(gathered)
-        })?;
+    let walk_below = |(path, rel_path, key): (PathBuf, String, FolderKey)| {
+        let mut chain = ancestors.to_vec();
+        chain.push((key, path.clone()));
+        walk_folder::<C>(&path, &rel_path, &chain)
+    };
+    let absorb = |mut gathered: C, more: C| {
+        gathered.absorb(more);
+        Ok(gathered)
+    };
+    // A corpus of one folder, the usual small one, starts no threads for its walk.
+    let below = if subfolders.len() > 1 {
+        subfolders
+            .into_par_iter()
+            .map(walk_below)
+            .try_reduce(C::default, absorb)?
+    } else {
+        subfolders
+            .into_iter()
+            .map(walk_below)
+            .try_fold(C::default(), |gathered, more| absorb(gathered, more?))?
+    };
     gathered.absorb(below);
     Ok(gathered)
 }
