@@ -486,8 +486,9 @@ mod tests {
 
     use super::*;
 
-    /// A corpus with a large folder (looked up on every core), nested folders, a metadata file,
-    /// a hidden file, a file of another kind and, on Unix, a linked file and a link loop.
+    /// A corpus with a large folder (looked up on every core), nested and sibling folders, a
+    /// metadata file, a hidden file, a file of another kind and, on Unix, a linked file and a
+    /// link loop.
     fn sample_corpus() -> tempfile::TempDir {
         let root = tempfile::tempdir().unwrap();
         let write = |rel: &str, text: &str| {
@@ -504,6 +505,8 @@ mod tests {
             write(&format!("many/{n:03}.md"), &"word ".repeat(n + 1));
         }
         write("many/deeper/c.html", "<p>Deep.</p>\n");
+        // Two folders at the top are walked on separate cores, one below `many` on this one.
+        write("other/d.markdown", "Beside.\n");
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(root.path().join("a.md"), root.path().join("link.md"))
@@ -518,7 +521,10 @@ mod tests {
         let root = sample_corpus();
         let corpus = discover(root.path()).unwrap();
         let linked = if cfg!(unix) { 1 } else { 0 };
-        assert_eq!(corpus.files.len(), 2 + 70 + 1 + linked);
+        assert_eq!(
+            corpus.files.len(),
+            2 + (PARALLEL_STATS_FROM + 6) + 1 + 1 + linked
+        );
         assert_eq!(corpus.sidecars.len(), 1);
         assert_eq!(corpus.unreadable.len(), linked, "{:?}", corpus.unreadable);
         assert_eq!(stamp(root.path()).unwrap(), corpus.stamp());
