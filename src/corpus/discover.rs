@@ -60,7 +60,7 @@ pub fn discover(root: &Path) -> Result<Corpus> {
     files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     sidecars.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     unreadable.sort_by(|a, b| a.path.cmp(&b.path));
-    // Every command walks the corpus, so this pass borrows the ids rather than copying them.
+    // The ids are borrowed rather than copied: a corpus can hold hundreds of thousands.
     let mut first_with_id: FxHashMap<&str, usize> = FxHashMap::default();
     first_with_id.reserve(files.len());
     let mut duplicates = Vec::new();

@@ -170,7 +170,8 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
         None if options.rebuild => Vec::new(),
         None => last_commit.columns.clone(),
     };
-    if same_corpus && last_commit.matches(&corpus_key, &corpus.stamp(), &columns) {
+    let stamp = corpus.stamp();
+    if same_corpus && last_commit.matches(&corpus_key, &stamp, &columns) {
         return Ok(IngestReport {
             statements: previous.statements(),
             passages: previous.passages(),
@@ -209,7 +210,6 @@ pub fn ingest(locations: &Locations, options: &IngestOptions) -> Result<IngestRe
     };
     report.skipped.extend(walk_problems(&corpus));
     let sidecars = Sidecars::read(&corpus, &columns);
-    let stamp = corpus.stamp();
     let mut manifest = Manifest::default();
     for sidecar in &corpus.sidecars {
         let failure = sidecars
