@@ -283,6 +283,9 @@ fn folder_key(path: &Path, _metadata: &std::fs::Metadata) -> FolderKey {
 /// Folders with at least this many entries have them looked up in parallel.
 const PARALLEL_STATS_FROM: usize = 64;
 
+/// How many entries of a large folder are read before they are handed to a core to look up.
+const STAT_BATCH: usize = 128;
+
 /// What one folder entry is.
 enum Classified {
     File {
@@ -368,28 +371,13 @@ type Gathered<C> = (C, Vec<(PathBuf, String, FolderKey)>);
 /// Subfolders are walked on every core.
 fn walk_folder<C: Collect>(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathBuf)]) -> Result<C> {
     let mut gathered = C::default();
-    let entries = match std::fs::read_dir(dir) {
+    let mut entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
             gathered.unreadable(cannot_read(dir, &err));
             return Ok(gathered);
         }
     };
-    let mut listed = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) => {
-                let name = entry
-                    .file_name()
-                    .into_string()
-                    .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
-                if !name.starts_with('.') {
-                    listed.push((entry, name));
-                }
-            }
-            Err(err) => gathered.unreadable(cannot_read(dir, &err)),
-        }
-    }
     let take = |(mut gathered, mut folders): Gathered<C>,
                 (entry, name): &(std::fs::DirEntry, String)|
      -> Result<Gathered<C>> {
@@ -423,23 +411,39 @@ fn walk_folder<C: Collect>(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathB
         }
         Ok((gathered, folders))
     };
-    // The stats are the cost of the walk: a large folder's are made on every core.
-    let (here, subfolders) = if listed.len() >= PARALLEL_STATS_FROM {
-        listed
-            .par_iter()
-            .try_fold(Gathered::<C>::default, take)
-            .try_reduce(
-                Gathered::<C>::default,
-                |(mut gathered, mut folders), (more, others)| {
-                    gathered.absorb(more);
-                    folders.extend(others);
-                    Ok((gathered, folders))
-                },
-            )?
+    let first = read_entries(&mut entries, dir, &mut gathered, PARALLEL_STATS_FROM);
+    let (here, subfolders) = if first.len() < PARALLEL_STATS_FROM {
+        first.iter().try_fold(Gathered::<C>::default(), take)?
     } else {
-        listed.iter().try_fold(Gathered::<C>::default(), take)?
+        // The stats are the cost of the walk, and reading a large folder is a sixth of it: each
+        // batch of entries is looked up on a free core while the next is still being read.
+        let looked_up = std::sync::Mutex::new(Ok(Gathered::<C>::default()));
+        let take = &take;
+        let looked_up_ref = &looked_up;
+        rayon::scope(|scope| {
+            let mut batch = first;
+            while !batch.is_empty() {
+                scope.spawn(move |_| {
+                    let result = batch.iter().try_fold(Gathered::<C>::default(), take);
+                    let Ok(mut so_far) = looked_up_ref.lock() else {
+                        return;
+                    };
+                    match (&mut *so_far, result) {
+                        (Ok((gathered, folders)), Ok((more, others))) => {
+                            gathered.absorb(more);
+                            folders.extend(others);
+                        }
+                        (Ok(_), Err(err)) => *so_far = Err(err),
+                        (Err(_), _) => {}
+                    }
+                });
+                batch = read_entries(&mut entries, dir, &mut gathered, STAT_BATCH);
+            }
+        });
+        looked_up
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)?
     };
-    drop(listed);
     gathered.absorb(here);
     let walk_below = |(path, rel_path, key): (PathBuf, String, FolderKey)| {
         let mut chain = ancestors.to_vec();
@@ -464,6 +468,35 @@ fn walk_folder<C: Collect>(dir: &Path, rel: &str, ancestors: &[(FolderKey, PathB
     };
     gathered.absorb(below);
     Ok(gathered)
+}
+
+/// Reads up to `limit` more visible entries of the folder `dir`, with their names; entries that
+/// cannot be read are reported into `gathered`. Fewer than `limit` means the folder is read.
+fn read_entries<C: Collect>(
+    entries: &mut std::fs::ReadDir,
+    dir: &Path,
+    gathered: &mut C,
+    limit: usize,
+) -> Vec<(std::fs::DirEntry, String)> {
+    let mut batch = Vec::with_capacity(limit);
+    for entry in entries.by_ref() {
+        match entry {
+            Ok(entry) => {
+                let name = entry
+                    .file_name()
+                    .into_string()
+                    .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
+                if !name.starts_with('.') {
+                    batch.push((entry, name));
+                    if batch.len() == limit {
+                        break;
+                    }
+                }
+            }
+            Err(err) => gathered.unreadable(cannot_read(dir, &err)),
+        }
+    }
+    batch
 }
 
 fn cannot_read(path: &Path, err: &std::io::Error) -> Finding {
@@ -501,7 +534,8 @@ mod tests {
         write(".hidden.md", "Not read.\n");
         write("scan.pdf", "Not a statement.\n");
         write("metadata.csv", "file,title\na.md,A\n");
-        for n in 0..PARALLEL_STATS_FROM + 6 {
+        // More than one batch of entries, so that some are looked up while others are read.
+        for n in 0..PARALLEL_STATS_FROM + STAT_BATCH + 6 {
             write(&format!("many/{n:03}.md"), &"word ".repeat(n + 1));
         }
         write("many/deeper/c.html", "<p>Deep.</p>\n");
@@ -523,7 +557,7 @@ mod tests {
         let linked = if cfg!(unix) { 1 } else { 0 };
         assert_eq!(
             corpus.files.len(),
-            2 + (PARALLEL_STATS_FROM + 6) + 1 + 1 + linked
+            2 + (PARALLEL_STATS_FROM + STAT_BATCH + 6) + 1 + 1 + linked
         );
         assert_eq!(corpus.sidecars.len(), 1);
         assert_eq!(corpus.unreadable.len(), linked, "{:?}", corpus.unreadable);
