@@ -293,23 +293,22 @@ fn heading_text(line: &str) -> Option<String> {
 /// Removes `*` and `_` emphasis markers, a trailing hard-break backslash, and collapses
 /// whitespace. An `_` is kept when it joins two word characters (`snake_case`).
 fn clean(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
+    let mut before = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '*' => {}
             '_' => {
-                let before = i
-                    .checked_sub(1)
-                    .and_then(|j| chars.get(j))
-                    .is_some_and(|c| c.is_alphanumeric());
-                let after = chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
-                if before && after {
+                let joins = before.is_some_and(char::is_alphanumeric)
+                    && chars.peek().is_some_and(|after| after.is_alphanumeric());
+                if joins {
                     out.push('_');
                 }
             }
             _ => out.push(c),
         }
+        before = Some(c);
     }
     let out = out.trim().trim_end_matches('\\');
     out.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -337,9 +336,9 @@ fn infer_date(lines: &[Line<'_>]) -> Option<(StatementDate, usize)> {
 /// are removed), in one of the unambiguous forms "October 11, 2020", "Oct. 11, 2020",
 /// "11 October 2020" or "2020-10-11".
 fn date_line(line: &str) -> Option<StatementDate> {
-    // The longest form with markup ("**Wednesday, September 30, 2020**") is well under this;
-    // a paragraph is not read character by character to find that out.
-    if line.len() > LONGEST_DATE_LINE {
+    // The longest form with markup ("**Wednesday, September 30, 2020**") is well under this,
+    // and every form has a year in digits: most lines are turned down before any copying.
+    if line.len() > LONGEST_DATE_LINE || !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     let text = clean(line);

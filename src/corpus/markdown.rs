@@ -18,6 +18,15 @@ fn parser_options() -> Options {
 /// private-use character, which no statement text contains.
 const ESCAPED_ASTERISK: char = '\u{E02A}';
 
+/// Puts back the asterisks that were escaped in the source, once the markup around them is gone.
+fn restore_escaped_asterisks(text: String) -> String {
+    if text.contains(ESCAPED_ASTERISK) {
+        text.replace(ESCAPED_ASTERISK, "*")
+    } else {
+        text
+    }
+}
+
 /// The passages of a statement body, and the headings that set their sections.
 #[derive(Debug, Default)]
 pub struct Passages {
@@ -188,10 +197,9 @@ impl Walker<'_> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Heading(level) => {
-                let text = clean_inline(&drop_markup_residue(
+                let text = restore_escaped_asterisks(clean_inline(&drop_markup_residue(
                     &self.heading_text.take().unwrap_or_default(),
-                ))
-                .replace(ESCAPED_ASTERISK, "*");
+                )));
                 let level = level as usize;
                 self.heading_path
                     .retain(|(open_level, _)| *open_level < level);
@@ -256,8 +264,9 @@ impl Walker<'_> {
 
     fn finish(&mut self, builder: Builder) {
         // Emphasis markers that did not pair up arrive as text, in pieces; drop them whole.
-        let text = clean_inline(&drop_markup_residue(&drop_stray_emphasis(&builder.text)))
-            .replace(ESCAPED_ASTERISK, "*");
+        let text = restore_escaped_asterisks(clean_inline(&drop_markup_residue(
+            &drop_stray_emphasis(&builder.text),
+        )));
         if !text.chars().any(char::is_alphanumeric) {
             return;
         }

@@ -6,8 +6,28 @@
 pub fn clean_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Most of a text is plain ASCII between single spaces: such a run is copied whole, and
+        // only what may need changing is looked at a character at a time.
+        let plain = rest
+            .bytes()
+            .position(|b| {
+                b.is_ascii_whitespace() || b == VERTICAL_TAB || b == b'\\' || !b.is_ascii()
+            })
+            .unwrap_or(rest.len());
+        if plain > 0 {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        rest = chars.as_str();
         if is_invisible(c) {
             continue;
         }
@@ -15,7 +35,7 @@ pub fn clean_inline(text: &str) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        if c == '\\' && chars.peek().is_some_and(|next| next.is_ascii_punctuation()) {
+        if c == '\\' && rest.starts_with(|next: char| next.is_ascii_punctuation()) {
             continue;
         }
         if pending_space {
@@ -26,6 +46,9 @@ pub fn clean_inline(text: &str) -> String {
     }
     out
 }
+
+/// The one ASCII character `char::is_whitespace` counts and `u8::is_ascii_whitespace` does not.
+const VERTICAL_TAB: u8 = 0x0B;
 
 /// Drops runs of two or more asterisks left in text when emphasis markers did not pair up
 /// (`**Resilience **`); a lone `*` may be meant and stays.
@@ -135,13 +158,16 @@ fn is_invisible(c: char) -> bool {
 
 /// Counts words the way the search tokenizer splits them: runs of letters and digits.
 pub fn word_count(text: &str) -> usize {
-    words(text).count()
-}
-
-/// The words of a text: maximal runs of alphanumeric characters.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let alphanumeric = c.is_alphanumeric();
+        if alphanumeric && !in_word {
+            count += 1;
+        }
+        in_word = alphanumeric;
+    }
+    count
 }
 
 /// The readable text of a raw HTML block: tags dropped, comments, scripts and styles removed
@@ -241,6 +267,44 @@ mod tests {
             clean_inline(" End\u{2060}-to-End\u{00A0}Encryption \n and  Safety "),
             "End-to-End Encryption and Safety"
         );
+    }
+
+    /// The cleaning as it reads in its description, a character at a time.
+    fn clean_inline_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if is_invisible(c) {
+                continue;
+            }
+            if c.is_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if c == '\\' && chars.peek().is_some_and(|next| next.is_ascii_punctuation()) {
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_inline_and_word_count_agree_with_a_character_at_a_time_reading(
+            text in "[a-z0-9 \\t\\n\\x0B\\x0C\\r\\\\.,*#()\\]\u{85}\u{A0}\u{AD}\u{200B}\u{2003}\u{2060}\u{FEFF}é’—]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(clean_inline(&text), clean_inline_by_chars(&text));
+            let words = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|word| !word.is_empty());
+            proptest::prop_assert_eq!(word_count(&text), words.count());
+        }
     }
 
     #[test]
