@@ -205,7 +205,7 @@ pub struct IngestMemoryArgs {
         long,
         value_name = "SIZE",
         env = "VERBATIM_INGEST_MEMORY",
-        default_value = "128M",
+        default_value = "512M",
         value_parser = parse_ingest_memory
     )]
     pub ingest_memory: usize,
@@ -543,7 +543,7 @@ mod tests {
     fn ingest_memory_sizes_are_powers_of_1024_within_tantivys_bounds() {
         // The flag's default, as text, is the library's default.
         assert_eq!(
-            parse_ingest_memory("128M"),
+            parse_ingest_memory("512M"),
             Ok(crate::index::DEFAULT_INGEST_MEMORY)
         );
         assert_eq!(parse_ingest_memory("1.5G"), Ok(1536 * 1024 * 1024));

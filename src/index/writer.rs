@@ -24,10 +24,13 @@ use crate::corpus::{
 };
 use crate::error::{Error, Result};
 
-/// Memory for tantivy's indexing buffers, shared by its threads, when none is given: enough
-/// for segments of some hundred thousand passages, while an ingest's peak stays a few hundred
-/// megabytes whatever the size of the corpus.
-pub const DEFAULT_INGEST_MEMORY: usize = 128 * 1024 * 1024;
+/// Memory for tantivy's indexing buffers, shared by its threads, when none is given: segments
+/// of about half a million passages each. tantivy merges once eight segments of a size exist,
+/// and the last such merge of a bulk ingest runs on one thread after the others are done:
+/// with a quarter of this, a million passages made ten segments and spent the last fifth of the
+/// ingest merging eight of them. It is a ceiling, not an allocation: a small corpus takes little,
+/// and an ingest's peak stays well under a gigabyte whatever the size of the corpus.
+pub const DEFAULT_INGEST_MEMORY: usize = 512 * 1024 * 1024;
 /// Bounds on that memory, within tantivy's: it needs at least 15 MB per indexing thread (given
 /// less, it uses fewer threads, down to one) and accepts at most 4 GiB less 1 MB per thread.
 pub const MIN_INGEST_MEMORY: usize = 15 * 1024 * 1024;

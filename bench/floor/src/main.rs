@@ -25,7 +25,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 /// The same indexing memory as verbatim's writer, shared by tantivy's threads.
-const WRITER_HEAP_BYTES: usize = 128 * 1024 * 1024;
+const WRITER_HEAP_BYTES: usize = 512 * 1024 * 1024;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
