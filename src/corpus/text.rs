@@ -267,6 +267,8 @@ mod tests {
             clean_inline(" End\u{2060}-to-End\u{00A0}Encryption \n and  Safety "),
             "End-to-End Encryption and Safety"
         );
+        // Whitespace to Rust though not to `u8::is_ascii_whitespace`, and beyond ASCII.
+        assert_eq!(clean_inline("a\u{0B}b\u{85}c\u{2003}\u{FEFF} d"), "a b c d");
     }
 
     /// The cleaning as it reads in its description, a character at a time.
@@ -374,5 +376,6 @@ mod tests {
     #[test]
     fn word_count_counts_alphanumeric_runs() {
         assert_eq!(word_count("end-to-end, children's 2020!"), 6);
+        assert_eq!(word_count("café’s résumé—naïve"), 4);
     }
 }
