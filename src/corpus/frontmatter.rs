@@ -90,9 +90,13 @@ const KNOWN_FIELDS: [&str; 12] = [
 /// two for longer ones, so that `titel` and `signatorys` are caught but `name` is not `date`.
 fn misspelt_field(key: &str) -> Option<&'static str> {
     let key = key.to_lowercase();
-    let allowed = if key.chars().count() <= 5 { 1 } else { 2 };
+    let length = key.chars().count();
+    let allowed = if length <= 5 { 1 } else { 2 };
     KNOWN_FIELDS
         .iter()
+        // Each edit changes the length by one at most: names too long or too short for the
+        // allowed edits are not measured (scrapers' front matter brings several per file).
+        .filter(|known| known.len().abs_diff(length) <= allowed)
         .map(|known| (strsim::damerau_levenshtein(&key, known), *known))
         .filter(|(distance, _)| *distance > 0 && *distance <= allowed)
         .min()
@@ -441,6 +445,16 @@ mod tests {
             ]
         );
         assert_eq!(front.extra.len(), 4);
+    }
+
+    #[test]
+    fn a_misspelling_may_lengthen_or_shorten_a_name_by_the_allowed_edits() {
+        assert_eq!(misspelt_field("sorce"), Some("source"));
+        assert_eq!(misspelt_field("Titl"), Some("title"));
+        assert_eq!(misspelt_field("signatoriesxx"), Some("signatories"));
+        assert_eq!(misspelt_field("signatoriesxxx"), None);
+        assert_eq!(misspelt_field("modified_time"), None);
+        assert_eq!(misspelt_field("date"), None);
     }
 
     #[test]
