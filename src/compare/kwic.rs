@@ -4,10 +4,11 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::all_hits;
+use super::all_matches;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
+use crate::search::MatchedPassage;
 
 /// The order of concordance lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -89,38 +90,44 @@ pub struct Concordance {
 const SIGNATORIES_SHOWN: usize = 3;
 
 pub fn concordance(index: &CorpusIndex, request: &KwicRequest) -> Result<Concordance> {
-    let hits = all_hits(index, &request.query, request.exact, &request.filters)?;
+    let matched = all_matches(index, &request.query, request.exact, &request.filters)?;
     let mut lines = Vec::new();
     let mut rows: Vec<KwicStatement> = Vec::new();
     let mut forms_by_doc: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for hit in &hits {
-        let record = &hit.passage;
-        if rows.last().is_none_or(|row| row.doc != record.doc) {
+    for MatchedPassage {
+        passage,
+        statement,
+        matches,
+    } in &matched
+    {
+        let date = statement.date.map(|date| date.to_string());
+        if rows.last().is_none_or(|row| row.doc != passage.doc) {
             rows.push(KwicStatement {
-                doc: record.doc.clone(),
-                date: record.date.clone(),
-                title: record.title.clone(),
-                signatories: short_signatories(&record.signatories),
+                doc: passage.doc.clone(),
+                date: date.clone(),
+                title: statement.title.clone(),
+                signatories: short_signatories(&statement.signatories),
                 occurrences: 0,
                 forms: Vec::new(),
             });
         }
-        for &[start, end] in &hit.matches {
-            let keyword = record.text[start..end].to_string();
+        let citation = format!("{}#{}", passage.doc, passage.n);
+        for &[start, end] in matches {
+            let keyword = passage.text[start..end].to_string();
             *forms_by_doc
-                .entry(record.doc.clone())
+                .entry(passage.doc.clone())
                 .or_default()
                 .entry(surface_form(&keyword))
                 .or_default() += 1;
             lines.push(KwicLine {
-                citation: record.citation.clone(),
-                doc: record.doc.clone(),
-                n: record.n,
-                date: record.date.clone(),
-                section: record.section.clone(),
-                left: left_context(&record.text[..start], request.width),
+                citation: citation.clone(),
+                doc: passage.doc.clone(),
+                n: passage.n,
+                date: date.clone(),
+                section: passage.section.clone(),
+                left: left_context(&passage.text[..start], request.width),
                 keyword,
-                right: right_context(&record.text[end..], request.width),
+                right: right_context(&passage.text[end..], request.width),
                 start,
                 end,
             });

@@ -11,11 +11,16 @@ pub mod timeline;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
-use crate::search::{Hit, SearchRequest, SortOrder, search};
+use crate::search::{MatchedPassage, SearchRequest, SortOrder, matched_passages};
 
-/// Every hit of a query, in date order: what the comparison commands start from.
-fn all_hits(index: &CorpusIndex, query: &str, exact: bool, filters: &Filters) -> Result<Vec<Hit>> {
-    search(index, &every_hit(query, exact, filters))
+/// Every matching passage of a query with its matches, in date order.
+fn all_matches(
+    index: &CorpusIndex,
+    query: &str,
+    exact: bool,
+    filters: &Filters,
+) -> Result<Vec<MatchedPassage>> {
+    matched_passages(index, &every_hit(query, exact, filters))
 }
 
 /// A request for every hit of a query, in date order, without context passages or facets.

@@ -247,22 +247,29 @@ pub fn rank(index: &CorpusIndex, request: &SearchRequest) -> Result<RankedSearch
 }
 
 impl HitBuilder<'_> {
+    /// The statement of the passage at `address`, read once per statement.
+    fn statement(
+        &mut self,
+        address: DocAddress,
+        passage: &StoredPassage,
+    ) -> Result<Arc<Statement>> {
+        if let Some(statement) = self.statements.get(&passage.doc) {
+            return Ok(statement.clone());
+        }
+        let statement = Arc::new(
+            self.index
+                .statement_of(address, passage)?
+                .unwrap_or_else(|| missing_statement(&passage.doc)),
+        );
+        self.statements
+            .insert(passage.doc.clone(), statement.clone());
+        Ok(statement)
+    }
+
     fn hit(&mut self, score: f32, address: DocAddress) -> Result<Hit> {
         let index = self.index;
         let passage = index.passage(address)?;
-        let statement = match self.statements.get(&passage.doc) {
-            Some(statement) => statement.clone(),
-            None => {
-                let statement = Arc::new(
-                    index
-                        .statement_of(address, &passage)?
-                        .unwrap_or_else(|| missing_statement(&passage.doc)),
-                );
-                self.statements
-                    .insert(passage.doc.clone(), statement.clone());
-                statement
-            }
-        };
+        let statement = self.statement(address, &passage)?;
         let (before, after) = if self.context > 0 {
             context(index, &passage, self.context, statement.passages)?
         } else {
@@ -304,6 +311,49 @@ pub fn search(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<Hit>> 
     let ranked: Vec<(f32, DocAddress)> = ranked.collect();
     for_each_ranked(&ranked, &builder, |builder, score, address| {
         builder.hit(score, address)
+    })
+}
+
+/// A matching passage with its statement and where the query matches in it.
+pub struct MatchedPassage {
+    pub passage: StoredPassage,
+    pub statement: Arc<Statement>,
+    /// Byte ranges of the matches in the passage's text, as in `Hit::matches`.
+    pub matches: Vec<[usize; 2]>,
+}
+
+/// Every hit's passage, statement and matches, in rank order, built on every core: what a
+/// concordance needs, without the hit records' snippets and per-hit copies of their
+/// statement's metadata (a statement may have dozens of signatories).
+pub fn matched_passages(
+    index: &CorpusIndex,
+    request: &SearchRequest,
+) -> Result<Vec<MatchedPassage>> {
+    let RankedSearch {
+        ranked,
+        highlighter,
+        ..
+    } = rank(index, request)?;
+    let builder = HitBuilder {
+        index,
+        context: 0,
+        highlighter,
+        statements: HashMap::new(),
+    };
+    for_each_ranked(&ranked, &builder, |builder, _, address| {
+        let passage = index.passage(address)?;
+        let statement = builder.statement(address, &passage)?;
+        let matches = builder
+            .highlighter
+            .spans(&passage.text)
+            .into_iter()
+            .map(|(from, to)| [from, to])
+            .collect();
+        Ok(MatchedPassage {
+            passage,
+            statement,
+            matches,
+        })
     })
 }
 
