@@ -1,10 +1,12 @@
 //! The concordance: every occurrence of a query, key word in context, with its citation.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::all_matches;
+use super::map_matches;
+use crate::corpus::Statement;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
@@ -89,49 +91,43 @@ pub struct Concordance {
 /// Signatories listed in a statement row before "+N more".
 const SIGNATORIES_SHOWN: usize = 3;
 
+/// What one matching passage adds to a concordance, built on the core that read it.
+struct PassageLines {
+    doc: String,
+    date: Option<String>,
+    statement: Arc<Statement>,
+    lines: Vec<KwicLine>,
+    /// The surface form of each match, as `surface_form` counts it.
+    forms: Vec<String>,
+}
+
 pub fn concordance(index: &CorpusIndex, request: &KwicRequest) -> Result<Concordance> {
-    let matched = all_matches(index, &request.query, request.exact, &request.filters)?;
-    let mut lines = Vec::new();
+    let matched = map_matches(
+        index,
+        &request.query,
+        request.exact,
+        &request.filters,
+        |matched| Ok(passage_lines(matched, request.width)),
+    )?;
+    let mut lines = Vec::with_capacity(matched.iter().map(|passage| passage.lines.len()).sum());
     let mut rows: Vec<KwicStatement> = Vec::new();
     let mut forms_by_doc: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for MatchedPassage {
-        passage,
-        statement,
-        matches,
-    } in &matched
-    {
-        let date = statement.date.map(|date| date.to_string());
+    for passage in matched {
         if rows.last().is_none_or(|row| row.doc != passage.doc) {
             rows.push(KwicStatement {
                 doc: passage.doc.clone(),
-                date: date.clone(),
-                title: statement.title.clone(),
-                signatories: short_signatories(&statement.signatories),
+                date: passage.date.clone(),
+                title: passage.statement.title.clone(),
+                signatories: short_signatories(&passage.statement.signatories),
                 occurrences: 0,
                 forms: Vec::new(),
             });
         }
-        let citation = format!("{}#{}", passage.doc, passage.n);
-        for &[start, end] in matches {
-            let keyword = passage.text[start..end].to_string();
-            *forms_by_doc
-                .entry(passage.doc.clone())
-                .or_default()
-                .entry(surface_form(&keyword))
-                .or_default() += 1;
-            lines.push(KwicLine {
-                citation: citation.clone(),
-                doc: passage.doc.clone(),
-                n: passage.n,
-                date: date.clone(),
-                section: passage.section.clone(),
-                left: left_context(&passage.text[..start], request.width),
-                keyword,
-                right: right_context(&passage.text[end..], request.width),
-                start,
-                end,
-            });
+        let forms = forms_by_doc.entry(passage.doc).or_default();
+        for form in passage.forms {
+            *forms.entry(form).or_default() += 1;
         }
+        lines.extend(passage.lines);
     }
     for row in &mut rows {
         let mut forms: Vec<FormCount> = forms_by_doc
@@ -177,6 +173,44 @@ pub fn concordance(index: &CorpusIndex, request: &KwicRequest) -> Result<Concord
         absent,
         lines,
     })
+}
+
+/// The concordance lines of one matching passage, one per match, with their surface forms.
+fn passage_lines(matched: MatchedPassage, width: usize) -> PassageLines {
+    let MatchedPassage {
+        passage,
+        statement,
+        matches,
+    } = matched;
+    let date = statement.date.map(|date| date.to_string());
+    let citation = format!("{}#{}", passage.doc, passage.n);
+    let mut forms = Vec::with_capacity(matches.len());
+    let lines = matches
+        .into_iter()
+        .map(|[start, end]| {
+            let keyword = passage.text[start..end].to_string();
+            forms.push(surface_form(&keyword));
+            KwicLine {
+                citation: citation.clone(),
+                doc: passage.doc.clone(),
+                n: passage.n,
+                date: date.clone(),
+                section: passage.section.clone(),
+                left: left_context(&passage.text[..start], width),
+                keyword,
+                right: right_context(&passage.text[end..], width),
+                start,
+                end,
+            }
+        })
+        .collect();
+    PassageLines {
+        doc: passage.doc,
+        date,
+        statement,
+        lines,
+        forms,
+    }
 }
 
 fn short_signatories(signatories: &[crate::corpus::Signatory]) -> String {

@@ -11,16 +11,18 @@ pub mod timeline;
 use crate::error::Result;
 use crate::index::CorpusIndex;
 use crate::query::Filters;
-use crate::search::{MatchedPassage, SearchRequest, SortOrder, matched_passages};
+use crate::search::{MatchedPassage, SearchRequest, SortOrder, map_matched_passages};
 
-/// Every matching passage of a query with its matches, in date order.
-fn all_matches(
+/// Every matching passage of a query with its matches, in date order, each turned into a `T` by
+/// `visit` on every core.
+fn map_matches<T: Send>(
     index: &CorpusIndex,
     query: &str,
     exact: bool,
     filters: &Filters,
-) -> Result<Vec<MatchedPassage>> {
-    matched_passages(index, &every_hit(query, exact, filters))
+    visit: impl Fn(MatchedPassage) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    map_matched_passages(index, &every_hit(query, exact, filters), visit)
 }
 
 /// A request for every hit of a query, in date order, without context passages or facets.

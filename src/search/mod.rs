@@ -322,13 +322,16 @@ pub struct MatchedPassage {
     pub matches: Vec<[usize; 2]>,
 }
 
-/// Every hit's passage, statement and matches, in rank order, built on every core: what a
-/// concordance needs, without the hit records' snippets and per-hit copies of their
-/// statement's metadata (a statement may have dozens of signatories).
-pub fn matched_passages(
+/// Every hit's passage, statement and matches, in rank order, each turned into a `T` by `visit`
+/// on every core: what a concordance needs, without the hit records' snippets and per-hit copies
+/// of their statement's metadata (a statement may have dozens of signatories). Visiting on the
+/// core that read the passage keeps the work parallel and lets each text go as soon as it has
+/// been used.
+pub fn map_matched_passages<T: Send>(
     index: &CorpusIndex,
     request: &SearchRequest,
-) -> Result<Vec<MatchedPassage>> {
+    visit: impl Fn(MatchedPassage) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let RankedSearch {
         ranked,
         highlighter,
@@ -349,7 +352,7 @@ pub fn matched_passages(
             .into_iter()
             .map(|(from, to)| [from, to])
             .collect();
-        Ok(MatchedPassage {
+        visit(MatchedPassage {
             passage,
             statement,
             matches,
