@@ -30,6 +30,14 @@ pub struct Highlighter {
     stem_initials: Vec<char>,
 }
 
+/// Runs of consecutive terms of one text field (`text_exact` when `unstemmed`, else `text`),
+/// whose occurrences are a query's matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermRuns {
+    pub unstemmed: bool,
+    pub runs: Vec<Vec<String>>,
+}
+
 /// A token of the passage: its analysed text, position and byte range.
 struct Token {
     text: String,
@@ -78,6 +86,34 @@ impl Highlighter {
             patterns,
             stem_initials,
         }
+    }
+
+    /// The query's matches as runs of index terms, when counting the runs in the index's
+    /// positions gives the number of spans `spans` finds: every literal a word or a phrase
+    /// without slop or prefix, all analysed alike, and no term in two places, so that no two
+    /// matches can share a word and merge into one span. `None` otherwise.
+    pub fn term_runs(&self) -> Option<TermRuns> {
+        let unstemmed = self
+            .patterns
+            .first()
+            .is_some_and(|pattern| pattern.unstemmed);
+        let mut seen = std::collections::HashSet::new();
+        for pattern in &self.patterns {
+            if pattern.slop > 0 || pattern.prefix || pattern.unstemmed != unstemmed {
+                return None;
+            }
+            if !pattern.terms.iter().all(|term| seen.insert(term.as_str())) {
+                return None;
+            }
+        }
+        Some(TermRuns {
+            unstemmed,
+            runs: self
+                .patterns
+                .iter()
+                .map(|pattern| pattern.terms.clone())
+                .collect(),
+        })
     }
 
     /// Byte ranges of every match in `text`, sorted, overlapping ones merged.
@@ -353,5 +389,41 @@ mod tests {
                 .collect();
             assert_eq!(found, expected, "the word `{word}`");
         }
+    }
+
+    fn runs(query: &str, exact: bool) -> Option<TermRuns> {
+        Highlighter::new(&UserQuery::parse(query, exact).unwrap()).term_runs()
+    }
+
+    #[test]
+    fn words_and_plain_phrases_of_distinct_terms_count_as_term_runs() {
+        assert_eq!(
+            runs("\"lawful access\" OR encryption -backdoor", false),
+            Some(TermRuns {
+                unstemmed: false,
+                runs: vec![
+                    vec!["law".to_string(), "access".to_string()],
+                    vec!["encrypt".to_string()],
+                ],
+            })
+        );
+        assert_eq!(
+            runs("\"Lawful Access\"", true),
+            Some(TermRuns {
+                unstemmed: true,
+                runs: vec![vec!["lawful".to_string(), "access".to_string()]],
+            })
+        );
+    }
+
+    #[test]
+    fn matches_that_could_overlap_or_need_more_than_positions_are_not_term_runs() {
+        // A word in two literals, or twice in one phrase: two matches could share it.
+        assert_eq!(runs("\"lawful access\" access", false), None);
+        assert_eq!(runs("\"very very\"", false), None);
+        // Two words with one stem are one term twice.
+        assert_eq!(runs("vaccine vaccines", false), None);
+        assert_eq!(runs("\"lawful access\"~2", false), None);
+        assert_eq!(runs("encrypt*", false), None);
     }
 }

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use verbatim::corpus::{Citation, CorpusFile, ParsedStatement, parse_statement};
 use verbatim::index::{CorpusIndex, Locations};
 use verbatim::query::UserQuery;
-use verbatim::search::{Facet, SearchRequest, SortOrder, search};
+use verbatim::search::{Facet, SearchRequest, SortOrder, match_counts, search};
 
 /// One block of a generated statement, holding its words.
 #[derive(Debug, Clone)]
@@ -228,6 +228,101 @@ proptest! {
     ) {
         run_query(&parts.concat(), exact);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A timeline counts matches from the index's positions when it can; the count must be the
+    /// one the highlighted hits show.
+    #[test]
+    fn match_counts_are_the_hits_highlighted_matches(
+        literals in prop::collection::vec(literal(), 1..4),
+        or in any::<bool>(),
+        exact in any::<bool>(),
+    ) {
+        let query = literals.join(if or { " OR " } else { " " });
+        let index = shipped_index();
+        let request = SearchRequest {
+            query: query.clone(),
+            exact,
+            filters: Default::default(),
+            limit: None,
+            sort: SortOrder::Date,
+            context: 0,
+            facets: Vec::new(),
+        };
+        let counted = match_counts(index, &request).unwrap();
+        let highlighted: Vec<(String, usize)> = search(index, &request)
+            .unwrap()
+            .into_iter()
+            .map(|hit| (hit.passage.doc, hit.match_count))
+            .collect();
+        prop_assert_eq!(counted, highlighted, "query {}", query);
+    }
+}
+
+/// A word or a quoted phrase of the shipped corpus's vocabulary: phrases it holds, words of
+/// theirs in other orders, and repeated words.
+fn literal() -> impl Strategy<Value = String> {
+    let words = vec![
+        "lawful",
+        "access",
+        "encryption",
+        "encrypted",
+        "public",
+        "safety",
+        "end",
+        "to",
+        "the",
+        "of",
+        "and",
+        "law",
+        "enforcement",
+        "children",
+        "child",
+        "security",
+        "national",
+        "technology",
+        "companies",
+        "rule",
+        "online",
+        "data",
+        "cyber",
+        "governments",
+    ];
+    prop_oneof![
+        prop::sample::select(vec![
+            "\"lawful access\"",
+            "\"public safety\"",
+            "\"end-to-end encryption\"",
+            "\"law enforcement\"",
+            "\"the rule of law\"",
+            "\"child sexual abuse\"",
+            "\"of the\"",
+            "\"the the\"",
+        ])
+        .prop_map(str::to_string),
+        prop::sample::select(words.clone()).prop_map(str::to_string),
+        prop::collection::vec(prop::sample::select(words), 2..4)
+            .prop_map(|phrase| format!("\"{}\"", phrase.join(" "))),
+    ]
+}
+
+/// An index of the shipped corpus, built once for all the cases that need real statements.
+fn shipped_index() -> &'static CorpusIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, CorpusIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let locations = Locations {
+                corpus: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+                index: dir.path().join("index"),
+            };
+            let (index, _) = CorpusIndex::open_current(&locations).unwrap();
+            (dir, index)
+        })
+        .1
 }
 
 /// Pieces of the query grammar, for strings that get past the first checks more often.

@@ -14,6 +14,7 @@ use crate::index::{CorpusIndex, StoredPassage};
 use crate::query::{Filters, UserQuery};
 use rayon::prelude::*;
 
+mod occurrences;
 mod ranking;
 
 use ranking::Ranking;
@@ -361,14 +362,20 @@ pub fn map_matched_passages<T: Send>(
 }
 
 /// How many times the query matches in each matching passage, with the passage's statement id,
-/// in rank order, built on every core: what a count over statements needs, without the hit
-/// records' snippets and statement metadata.
+/// in rank order: what a count over statements needs, without the hit records' snippets and
+/// statement metadata. Counted in the index's positions when that gives the highlighted count,
+/// else by reading and highlighting each passage on every core.
 pub fn match_counts(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<(String, usize)>> {
     let RankedSearch {
         ranked,
         highlighter,
         ..
     } = rank(index, request)?;
+    if let Some(runs) = highlighter.term_runs()
+        && let Some(counted) = occurrences::count_runs(index, &runs, &ranked)?
+    {
+        return Ok(counted);
+    }
     for_each_ranked(&ranked, &highlighter, |highlighter, _, address| {
         let passage = index.passage(address)?;
         let matches = highlighter.spans(&passage.text).len();
