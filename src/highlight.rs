@@ -1,9 +1,10 @@
 //! Exact match spans: which bytes of a passage the query matched, computed on the passage text
 //! with the field's own analyser, so a phrase lights up whole and a lone word of it does not.
 
-use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
 
 use crate::index::schema::{exact_analyzer, stemmed_analyzer};
+use crate::index::stem::Stems;
 use crate::query::UserQuery;
 
 /// One positive literal of the query: a word or a phrase, after analysis.
@@ -22,8 +23,9 @@ struct Pattern {
 pub struct Highlighter {
     /// The passage's words as the index saw them before stemming.
     unstemmed: TextAnalyzer,
-    /// Stems one word, as the stemmed field's analyser does last.
-    stemmer: TextAnalyzer,
+    /// Stems one word, as the stemmed field's analyser does last; a passage's words recur in
+    /// the next, so each is remembered.
+    stems: Stems,
     patterns: Vec<Pattern>,
     /// The first letters of the stemmed patterns' terms: stemming keeps a word's first letter,
     /// so a word starting otherwise need not be stemmed to know it matches none of them.
@@ -80,9 +82,7 @@ impl Highlighter {
         stem_initials.dedup();
         Highlighter {
             unstemmed,
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(Language::English))
-                .build(),
+            stems: Stems::default(),
             patterns,
             stem_initials,
         }
@@ -125,6 +125,7 @@ impl Highlighter {
         // stemmed term, and only tokens some pattern term matches are kept.
         let mut stemmed = Vec::new();
         let mut unstemmed = Vec::new();
+        let mut stem = String::new();
         let mut stream = self.unstemmed.token_stream(text);
         while stream.advance() {
             let token = stream.token();
@@ -149,9 +150,11 @@ impl Highlighter {
                 .next()
                 .is_some_and(|first| self.stem_initials.binary_search(&first).is_ok())
             {
-                let stem = stem(&mut self.stemmer, &token.text);
+                stem.clear();
+                stem.push_str(&token.text);
+                self.stems.stem_in_place(&mut stem);
                 if matches(false, &stem) {
-                    stemmed.push(at(stem));
+                    stemmed.push(at(stem.clone()));
                 }
             }
         }
@@ -173,16 +176,6 @@ impl Highlighter {
             }
         }
         merged
-    }
-}
-
-/// `word` as the stemmed analyser ends it.
-fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
-    let mut stream = stemmer.token_stream(word);
-    if stream.advance() {
-        stream.token().text.clone()
-    } else {
-        word.to_string()
     }
 }
 

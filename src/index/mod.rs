@@ -3,7 +3,7 @@
 pub mod reader;
 pub mod schema;
 mod statement_passages;
-mod stem;
+pub mod stem;
 mod writer;
 
 use std::collections::BTreeMap;

@@ -27,20 +27,10 @@ impl TokenFilter for CachedEnglishStemmer {
     }
 }
 
+#[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
     stems: Stems,
-}
-
-/// Each copy of an analyser (tantivy takes one per segment and field) starts with an empty
-/// memory rather than copying a full one.
-impl<T: Clone> Clone for CachedStemmerFilter<T> {
-    fn clone(&self) -> Self {
-        CachedStemmerFilter {
-            inner: self.inner.clone(),
-            stems: Stems::default(),
-        }
-    }
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -78,8 +68,9 @@ const EMPTY: Slot = Slot {
 };
 
 /// A direct-mapped memory of recent words and their stems: each word has one slot, decided by
-/// its hash, and a newer word of the same slot takes it over.
-struct Stems {
+/// its hash, and a newer word of the same slot takes it over. The slots are made at the first
+/// word: a memory that never stems (a highlighter of an exact or prefix query) costs nothing.
+pub struct Stems {
     stemmer: frostem::Stemmer,
     slots: Box<[Slot]>,
 }
@@ -88,18 +79,29 @@ impl Default for Stems {
     fn default() -> Self {
         Stems {
             stemmer: frostem::Stemmer::new(Algorithm::English),
-            slots: vec![EMPTY; SLOTS].into_boxed_slice(),
+            slots: Box::default(),
         }
     }
 }
 
+/// A copy starts with an empty memory rather than copying a full one: tantivy takes a copy of an
+/// analyser per segment and field, a search a copy of its highlighter per task.
+impl Clone for Stems {
+    fn clone(&self) -> Self {
+        Stems::default()
+    }
+}
+
 impl Stems {
-    /// Replaces `word` by its stem.
-    fn stem_in_place(&mut self, word: &mut String) {
+    /// Replaces `word`, lower-cased and folded as the stemmed analyser leaves it, by its stem.
+    pub fn stem_in_place(&mut self, word: &mut String) {
         let bytes = word.as_bytes();
         if bytes.is_empty() || bytes.len() > SLOT_BYTES {
             self.stem_anew(word);
             return;
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![EMPTY; SLOTS].into_boxed_slice();
         }
         let slot = &mut self.slots[slot_of(bytes)];
         if usize::from(slot.word_len) == bytes.len() && slot.word[..bytes.len()] == *bytes {
