@@ -82,7 +82,7 @@ impl Highlighter {
         stem_initials.dedup();
         Highlighter {
             unstemmed,
-            stems: Stems::default(),
+            stems: Stems::for_highlighting(),
             patterns,
             stem_initials,
         }

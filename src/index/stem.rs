@@ -67,20 +67,32 @@ const EMPTY: Slot = Slot {
     stem: [0; SLOT_BYTES],
 };
 
+/// Words an analyser stems anew before it makes its slots (280 kB to write): a query's few words
+/// are not worth them; a text that goes on long enough to repeat its words is.
+const WORDS_BEFORE_SLOTS: u32 = 1024;
+
+/// Slots of a highlighter's memory (17 kB, made at its first word): it stems only the words
+/// that start as a stemmed term of the query does, a few thousand in a task of hits, and a
+/// search of a few hits should not pay for 280 kB.
+const HIGHLIGHTER_SLOTS: usize = 512;
+
 /// A direct-mapped memory of recent words and their stems: each word has one slot, decided by
-/// its hash, and a newer word of the same slot takes it over. The slots are made at the first
-/// word: a memory that never stems (a highlighter of an exact or prefix query) costs nothing.
+/// its hash, and a newer word of the same slot takes it over.
 pub struct Stems {
     stemmer: frostem::Stemmer,
+    /// How many slots to make; a power of two.
+    slot_count: usize,
+    /// How many words to stem anew before making them.
+    words_before_slots: u32,
     slots: Box<[Slot]>,
+    /// Words stemmed while there were no slots.
+    unremembered: u32,
 }
 
 impl Default for Stems {
+    /// An analyser's memory.
     fn default() -> Self {
-        Stems {
-            stemmer: frostem::Stemmer::new(Algorithm::English),
-            slots: Box::default(),
-        }
+        Stems::new(SLOTS, WORDS_BEFORE_SLOTS)
     }
 }
 
@@ -88,11 +100,26 @@ impl Default for Stems {
 /// analyser per segment and field, a search a copy of its highlighter per task.
 impl Clone for Stems {
     fn clone(&self) -> Self {
-        Stems::default()
+        Stems::new(self.slot_count, self.words_before_slots)
     }
 }
 
 impl Stems {
+    fn new(slot_count: usize, words_before_slots: u32) -> Stems {
+        Stems {
+            stemmer: frostem::Stemmer::new(Algorithm::English),
+            slot_count,
+            words_before_slots,
+            slots: Box::default(),
+            unremembered: 0,
+        }
+    }
+
+    /// A highlighter's memory: small, and made at the first word.
+    pub fn for_highlighting() -> Stems {
+        Stems::new(HIGHLIGHTER_SLOTS, 0)
+    }
+
     /// Replaces `word`, lower-cased and folded as the stemmed analyser leaves it, by its stem.
     pub fn stem_in_place(&mut self, word: &mut String) {
         let bytes = word.as_bytes();
@@ -101,9 +128,14 @@ impl Stems {
             return;
         }
         if self.slots.is_empty() {
-            self.slots = vec![EMPTY; SLOTS].into_boxed_slice();
+            if self.unremembered < self.words_before_slots {
+                self.unremembered += 1;
+                self.stem_anew(word);
+                return;
+            }
+            self.slots = vec![EMPTY; self.slot_count].into_boxed_slice();
         }
-        let slot = &mut self.slots[slot_of(bytes)];
+        let slot = &mut self.slots[slot_of(bytes, self.slot_count)];
         if usize::from(slot.word_len) == bytes.len() && slot.word[..bytes.len()] == *bytes {
             let stem = &slot.stem[..usize::from(slot.stem_len)];
             if stem != bytes {
@@ -145,10 +177,10 @@ fn changed(stem: Cow<'_, str>, word: &str) -> Option<String> {
     }
 }
 
-fn slot_of(bytes: &[u8]) -> usize {
+fn slot_of(bytes: &[u8], slot_count: usize) -> usize {
     let mut hasher = FxHasher::default();
     hasher.write(bytes);
-    (hasher.finish() as usize) & (SLOTS - 1)
+    (hasher.finish() as usize) & (slot_count - 1)
 }
 
 pub struct CachedStemmerStream<'a, T> {
@@ -208,29 +240,45 @@ mod tests {
             .build();
         let expected = tokens(&mut plain, text);
         assert_eq!(expected[0].0, "encrypt");
-        // Twice through one analyser: the second pass is answered from memory.
-        assert_eq!(tokens(&mut cached, text), expected);
-        assert_eq!(tokens(&mut cached, text), expected);
+        // Through one analyser until its slots are made, then twice from memory.
+        let passes = WORDS_BEFORE_SLOTS as usize / expected.len() + 3;
+        for _ in 0..passes {
+            assert_eq!(tokens(&mut cached, text), expected);
+        }
     }
 
     #[test]
     fn words_sharing_a_slot_and_words_too_long_to_remember_stem_right() {
         let reference = frostem::Stemmer::new(Algorithm::English);
+        for mut stems in [Stems::default(), Stems::for_highlighting()] {
+            let slot_count = stems.slot_count;
+            let mut stem = |text: &str| {
+                let mut word = text.to_string();
+                stems.stem_in_place(&mut word);
+                word
+            };
+            // The words before the slots are made, then more words than slots: every slot is
+            // taken over at least once.
+            for n in 0..WORDS_BEFORE_SLOTS as usize + slot_count * 2 {
+                let word = format!("agenc{n}ies");
+                assert_eq!(stem(&word), reference.stem(&word));
+            }
+            for _ in 0..2 {
+                assert_eq!(stem("requested"), "request");
+                assert_eq!(stem("internationalizations"), "internation");
+                assert_eq!(stem("é"), "é");
+            }
+            assert_eq!(stems.slots.len(), slot_count);
+        }
+    }
+
+    #[test]
+    fn a_few_words_are_stemmed_without_making_the_slots() {
         let mut stems = Stems::default();
-        let mut stem = |text: &str| {
-            let mut word = text.to_string();
+        for word in ["requested", "agencies", "requested"] {
+            let mut word = word.to_string();
             stems.stem_in_place(&mut word);
-            word
-        };
-        // More words than slots: every slot is taken over at least once.
-        for n in 0..SLOTS * 2 {
-            let word = format!("agenc{n}ies");
-            assert_eq!(stem(&word), reference.stem(&word));
         }
-        for _ in 0..2 {
-            assert_eq!(stem("requested"), "request");
-            assert_eq!(stem("internationalizations"), "internation");
-            assert_eq!(stem("é"), "é");
-        }
+        assert!(stems.slots.is_empty());
     }
 }
