@@ -19,11 +19,7 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {
             // A closed pipe (`verbatim search … | head`) is the reader's choice, not an error.
-            if err.chain().any(|cause| {
-                cause
-                    .downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if err.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("verbatim: error: {err:#}");
@@ -39,4 +35,16 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether `cause` is a write to a pipe whose reader has gone, as an I/O error of its own or
+/// inside the library's error, which shows it transparently.
+fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+        match cause.downcast_ref::<verbatim::error::Error>() {
+            Some(verbatim::error::Error::Io(io)) => Some(io),
+            _ => None,
+        }
+    });
+    io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -708,3 +708,56 @@ fn facets_count_hits_per_signatory_year_and_type() {
     let csv_run = verbatim.run(&["search", "x", "--facet", "year", "--format", "csv"]);
     assert_eq!(csv_run.code, 2);
 }
+
+/// Three dated statements of 1,100 numbered paragraphs each, every one saying "signal" (the
+/// middle statement's twice): 3,300 hits, more than one window of hits built on every core,
+/// in an order known in advance.
+fn thousands_of_hits_corpus() -> (tempfile::TempDir, Verbatim) {
+    let corpus = tempfile::tempdir().unwrap();
+    for (id, date) in [
+        ("2019-c", "2019-03-01"),
+        ("2021-a", "2021-06-30"),
+        ("2020-b", "2020-01-15"),
+    ] {
+        let mut text = format!("---\ntitle: \"Statement {id}\"\ndate: \"{date}\"\n---\n\n");
+        for n in 1..=1100 {
+            let signal = if id == "2020-b" {
+                "signal signal"
+            } else {
+                "signal"
+            };
+            text.push_str(&format!("Paragraph {n} carries the {signal} word.\n\n"));
+        }
+        std::fs::write(corpus.path().join(format!("{id}.md")), text).unwrap();
+    }
+    let verbatim = Verbatim::new(corpus.path()).ingested();
+    (corpus, verbatim)
+}
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let (_corpus, verbatim) = thousands_of_hits_corpus();
+    for args in [
+        &["search", "signal", "--all", "--format", "jsonl"][..],
+        &["search", "signal", "--all", "--format", "csv"],
+        &["search", "signal", "--all"],
+        &["export"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // A pipe nobody reads: every write fails as it does after `| head` has had enough.
+        drop(reader);
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("verbatim"))
+            .env("NO_COLOR", "1")
+            .arg("--corpus")
+            .arg(verbatim.corpus())
+            .arg("--index")
+            .arg(verbatim.index())
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+}
