@@ -123,6 +123,17 @@ pub struct ContextPassage {
     pub text: String,
 }
 
+/// A score written with the digits that identify it as an `f32` (4.815707, not the
+/// 4.815707206726074 of its widening to `f64`), as CSV writes it, whether serialised directly
+/// or through a `serde_json::Value` (`--fields`).
+fn shortest_f32<S: serde::Serializer>(
+    score: &f32,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let shortest = score.to_string().parse().unwrap_or(f64::from(*score));
+    serializer.serialize_f64(shortest)
+}
+
 /// One matching passage.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
@@ -133,6 +144,7 @@ pub struct Hit {
     pub match_count: usize,
     /// The passage cut to windows around its matches, as the text output shows it.
     pub snippet: String,
+    #[serde(serialize_with = "shortest_f32")]
     pub score: f32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<ContextPassage>,

@@ -185,6 +185,41 @@ fn jsonl_records_carry_the_schema_version() {
 }
 
 #[test]
+fn a_score_has_the_same_digits_in_csv_json_and_json_lines() {
+    let verbatim = compare_corpus();
+    let query = "encryption OR \"lawful access\"";
+    let csv = verbatim
+        .run(&["search", query, "--format", "csv", "--fields", "score"])
+        .expect_code(0);
+    let scores: Vec<&str> = csv.stdout.lines().skip(1).collect();
+    assert!(scores.len() > 5 && scores.iter().any(|score| score.len() > 4));
+    let lines = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["search", query];
+        all.extend_from_slice(args);
+        let run = verbatim.run(&all).expect_code(0);
+        run.stdout.lines().map(str::to_string).collect()
+    };
+    let json = verbatim
+        .run(&["search", query, "--format", "json"])
+        .expect_code(0)
+        .stdout;
+    for (i, jsonl) in [
+        lines(&["--format", "jsonl"]),
+        lines(&["--format", "jsonl", "--fields", "citation,score"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(jsonl.len(), scores.len());
+        for (line, score) in jsonl.iter().zip(&scores) {
+            let written = format!("\"score\":{score}");
+            assert!(line.contains(&written), "{i}: {written} not in {line}");
+            assert!(json.contains(&written), "{written} not in the JSON");
+        }
+    }
+}
+
+#[test]
 fn markdown_report_parses_back_with_quotes_bold_matches_and_citations() {
     let verbatim = compare_corpus();
     let run = verbatim
