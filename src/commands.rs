@@ -575,10 +575,19 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
     let index = open_index(locations, args.freshness.freshness())?;
     let filters = filters(args.filters);
     let mut destination = Destination::open(args.output.as_deref(), ColorChoice::Never)?;
-    // Records are built as they are written, so an export of every passage runs in bounded
-    // memory; a read error stops the export and is reported after it.
-    let mut failure: Option<anyhow::Error> = None;
-    let records: Box<dyn Iterator<Item = PassageRecord>> = match &args.query {
+    // Lines are made on every core and written in order, a window at a time, so an export of
+    // every passage runs in bounded memory; a read error stops the export and is reported as
+    // such, a write error as itself.
+    let render = |record: &PassageRecord, out: &mut Vec<u8>| {
+        match args.format {
+            ExportFormat::Bulk => output::bulk::bulk_lines(out, &args.index_name, record),
+            ExportFormat::Ndjson => output::bulk::document_line(out, record),
+        }
+        .map_err(ExportFailure::Write)
+    };
+    let out = destination.writer();
+    let mut write = |lines: &[u8]| out.write_all(lines).map_err(ExportFailure::Write);
+    let exported = match &args.query {
         Some(query) => {
             let request = SearchRequest {
                 query: query.clone(),
@@ -589,55 +598,49 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
                 context: 0,
                 facets: Vec::new(),
             };
-            let run = start(&index, &request)?;
-            Box::new(run.map_while(|hit| match hit {
-                Ok(hit) => Some(hit.passage),
-                Err(err) => {
-                    failure.get_or_insert(err.into());
-                    None
-                }
-            }))
+            let mut written = 0;
+            start(&index, &request)?
+                .render_each(
+                    |hit| {
+                        let mut lines = Vec::new();
+                        render(&hit.passage, &mut lines)?;
+                        Ok(lines)
+                    },
+                    |lines| {
+                        written += 1;
+                        write(&lines)
+                    },
+                )
+                .map(|()| written)
         }
         None => {
             let addresses = index.passage_addresses(filters.passage_query(&index)?)?;
-            let mut statements: std::collections::HashMap<String, Option<Statement>> =
-                Default::default();
-            let index = &index;
-            let failure = &mut failure;
-            Box::new(addresses.into_iter().map_while(move |address| {
-                let record = (|| -> Result<Option<PassageRecord>> {
-                    let passage = index.passage(address)?;
-                    if !statements.contains_key(&passage.doc) {
-                        let statement = index.statement_of(address, &passage)?;
-                        statements.insert(passage.doc.clone(), statement);
-                    }
-                    Ok(statements
-                        .get(&passage.doc)
-                        .and_then(Option::as_ref)
-                        .map(|statement| PassageRecord::new(passage, statement)))
-                })();
-                match record {
-                    Ok(record) => record,
-                    Err(err) => {
-                        failure.get_or_insert(err);
-                        None
-                    }
-                }
-            }))
+            crate::search::render_passages(&index, &addresses, render, write)
         }
     };
-    let written = match args.format {
-        ExportFormat::Bulk => {
-            output::bulk::write_bulk(destination.writer(), &args.index_name, records)?
+    let written = match exported {
+        Ok(written) => written,
+        Err(ExportFailure::Read(err)) => {
+            return Err(anyhow::Error::from(err)
+                .context("the export stopped early (an output file is not written)"));
         }
-        ExportFormat::Ndjson => output::bulk::write_documents(destination.writer(), records)?,
+        Err(ExportFailure::Write(err)) => return Err(err.into()),
     };
-    if let Some(err) = failure {
-        return Err(err.context("the export stopped early (an output file is not written)"));
-    }
     destination.finish()?;
     eprintln!("{}", plural(written, "passage", "passages"));
     Ok(found(written > 0))
+}
+
+/// Why an export stopped: reading the index, or writing its lines.
+enum ExportFailure {
+    Read(crate::error::Error),
+    Write(std::io::Error),
+}
+
+impl From<crate::error::Error> for ExportFailure {
+    fn from(err: crate::error::Error) -> ExportFailure {
+        ExportFailure::Read(err)
+    }
 }
 
 fn inspect_command(args: InspectArgs) -> Result<Outcome> {

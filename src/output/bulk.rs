@@ -4,14 +4,14 @@
 //!
 //! Which writer for which engine:
 //!
-//! - Elasticsearch / OpenSearch: [`write_bulk`], then
+//! - Elasticsearch / OpenSearch: [`bulk_lines`], then
 //!   `curl -H 'Content-Type: application/x-ndjson' -XPOST localhost:9200/_bulk --data-binary @passages.ndjson`
 //!   after creating the index with [`opensearch_mapping`]. Each passage's citation is its `_id`,
 //!   so loading a newer export again overwrites passages instead of duplicating them.
-//! - Quickwit: [`write_documents`], then
+//! - Quickwit: [`document_line`], then
 //!   `quickwit index ingest --index verbatim --input-path passages.ndjson` after creating the
 //!   index with [`quickwit_config`]. Quickwit's Elasticsearch-compatible endpoint
-//!   (`POST /api/v1/_elastic/_bulk`) also takes the [`write_bulk`] file, but Quickwit has no
+//!   (`POST /api/v1/_elastic/_bulk`) also takes the [`bulk_lines`] file, but Quickwit has no
 //!   document ids: loading twice duplicates, so clear the index before reloading.
 
 use std::io::{self, Write};
@@ -27,7 +27,7 @@ use crate::search::PassageRecord;
 ///
 /// The action line is `{"index":{"_index":"<index_name>","_id":"<citation>"}}`; the citation is
 /// a stable id, so re-loading overwrites a passage rather than adding a second copy. The
-/// document line is the flat object described in [`write_documents`]. For Elasticsearch or
+/// document line is the flat object described in [`document_line`]. For Elasticsearch or
 /// OpenSearch:
 ///
 /// ```sh
@@ -35,59 +35,40 @@ use crate::search::PassageRecord;
 /// ```
 ///
 /// Quickwit's own `quickwit index ingest` wants documents without action lines: use
-/// [`write_documents`] for it (its `/api/v1/_elastic/_bulk` endpoint accepts this format too,
+/// [`document_line`] for it (its `/api/v1/_elastic/_bulk` endpoint accepts this format too,
 /// but ignores `_id`).
 ///
-/// Writes as it iterates, so an export of the whole corpus never sits in memory. Every line,
-/// the last included, ends with `\n`, which the `_bulk` API requires. Returns the number of
-/// documents written (half the number of lines). An empty iterator writes nothing, and the
-/// `_bulk` API rejects an empty body: callers should not send one.
-pub fn write_bulk(
-    out: &mut dyn Write,
-    index_name: &str,
-    passages: impl IntoIterator<Item = PassageRecord>,
-) -> io::Result<u64> {
-    let mut count = 0;
-    for record in passages {
-        let action = Action {
-            index: ActionMeta {
-                index: index_name,
-                id: &record.citation,
-            },
-        };
-        write_line(out, &action)?;
-        write_line(out, &BulkDocument::new(&record))?;
-        count += 1;
-    }
-    Ok(count)
+/// Every line, the last included, ends with `\n`, which the `_bulk` API requires: a file is
+/// these lines one passage after another. An empty file is no request, and the `_bulk` API
+/// rejects an empty body: callers should not send one.
+pub fn bulk_lines(out: &mut Vec<u8>, index_name: &str, record: &PassageRecord) -> io::Result<()> {
+    let action = Action {
+        index: ActionMeta {
+            index: index_name,
+            id: &record.citation,
+        },
+    };
+    write_line(out, &action)?;
+    write_line(out, &BulkDocument::new(record))
 }
 
-/// Writes passages as plain NDJSON, one flat document per line, without `_bulk` action lines:
-/// the input Quickwit's ingest takes.
+/// A passage as one plain NDJSON document line, without a `_bulk` action line: the input
+/// Quickwit's ingest takes.
 ///
 /// ```sh
 /// quickwit index ingest --index verbatim --input-path passages.ndjson
 /// ```
 ///
-/// For Elasticsearch or OpenSearch use [`write_bulk`], whose action lines those engines need.
+/// For Elasticsearch or OpenSearch use [`bulk_lines`], whose action lines those engines need.
 ///
 /// A document has `citation`, `doc`, `n`, `title`, `date`, `year`, `type`, `issuer`,
 /// `signatories` (display strings, "Name (Role, Country)" or the country or organisation),
 /// `signatory_names` and `signatory_countries` (for keyword filters), `section`, `kind`,
 /// `text`, `source`, `path`, `line` and `links`. Fields without a value are left out rather
 /// than written as `null`; `date` is present only for a full `YYYY-MM-DD` date (a statement
-/// dated by its year alone has `year` only). Every line ends with `\n`. Returns the number of
-/// documents written.
-pub fn write_documents(
-    out: &mut dyn Write,
-    passages: impl IntoIterator<Item = PassageRecord>,
-) -> io::Result<u64> {
-    let mut count = 0;
-    for record in passages {
-        write_line(out, &BulkDocument::new(&record))?;
-        count += 1;
-    }
-    Ok(count)
+/// dated by its year alone has `year` only). The line ends with `\n`.
+pub fn document_line(out: &mut Vec<u8>, record: &PassageRecord) -> io::Result<()> {
+    write_line(out, &BulkDocument::new(record))
 }
 
 /// An OpenSearch/Elasticsearch index mapping (with settings and analysers) mirroring verbatim's schema.
@@ -191,7 +172,7 @@ pub fn opensearch_mapping() -> Value {
 /// A Quickwit index config (YAML as a String, version 0.8 format) mirroring verbatim's schema.
 ///
 /// Create the index with `quickwit index create --index-config verbatim.yaml`, then load a
-/// [`write_documents`] file with `quickwit index ingest`. Differences from verbatim that
+/// [`document_line`] file with `quickwit index ingest`. Differences from verbatim that
 /// Quickwit 0.8 imposes, noted in the YAML too:
 ///
 /// - `text`, `title` and `section` use the built-in `en_stem` (Snowball English stems, lower
@@ -306,7 +287,7 @@ search_settings:
 }
 
 /// Writes one compact JSON value and its newline.
-fn write_line<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+fn write_line<T: Serialize>(out: &mut Vec<u8>, value: &T) -> io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
@@ -497,16 +478,22 @@ mod tests {
         }
     }
 
-    fn bulk(records: Vec<PassageRecord>) -> (u64, String) {
+    /// A file of passages, as `export --format bulk` writes it.
+    fn bulk(records: Vec<PassageRecord>) -> String {
         let mut out = Vec::new();
-        let count = write_bulk(&mut out, "verbatim", records).unwrap();
-        (count, String::from_utf8(out).unwrap())
+        for record in &records {
+            bulk_lines(&mut out, "verbatim", record).unwrap();
+        }
+        String::from_utf8(out).unwrap()
     }
 
-    fn documents(records: Vec<PassageRecord>) -> (u64, String) {
+    /// A file of passages, as `export --format ndjson` writes it.
+    fn documents(records: Vec<PassageRecord>) -> String {
         let mut out = Vec::new();
-        let count = write_documents(&mut out, records).unwrap();
-        (count, String::from_utf8(out).unwrap())
+        for record in &records {
+            document_line(&mut out, record).unwrap();
+        }
+        String::from_utf8(out).unwrap()
     }
 
     fn keys(document: &Value) -> BTreeSet<String> {
@@ -515,8 +502,7 @@ mod tests {
 
     #[test]
     fn first_two_lines_of_a_bulk_file() {
-        let (count, output) = bulk(vec![record(12)]);
-        assert_eq!(count, 1);
+        let output = bulk(vec![record(12)]);
         let lines: Vec<&str> = output.lines().collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(
@@ -551,8 +537,7 @@ mod tests {
     fn lines_alternate_action_and_document() {
         let records = vec![record(1), sparse_record(), record(3)];
         let citations: Vec<String> = records.iter().map(|r| r.citation.clone()).collect();
-        let (count, output) = bulk(records);
-        assert_eq!(count, 3);
+        let output = bulk(records);
         let lines: Vec<Value> = output
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
@@ -572,21 +557,21 @@ mod tests {
     #[test]
     fn documents_match_the_bulk_document_lines() {
         let records = vec![record(1), sparse_record()];
-        let (bulk_count, bulk_output) = bulk(records.clone());
-        let (count, output) = documents(records);
-        assert_eq!((count, bulk_count), (2, 2));
+        let bulk_output = bulk(records.clone());
+        let output = documents(records);
+        assert_eq!(output.lines().count(), 2);
         let from_bulk: Vec<&str> = bulk_output.lines().skip(1).step_by(2).collect();
         assert_eq!(output.lines().collect::<Vec<_>>(), from_bulk);
     }
 
     #[test]
     fn a_year_only_date_goes_to_year_alone() {
-        let (_, output) = documents(vec![sparse_record()]);
+        let output = documents(vec![sparse_record()]);
         let document: Value = serde_json::from_str(output.trim_end()).unwrap();
         assert!(document.get("date").is_none(), "{document}");
         assert_eq!(document["year"], 2017);
 
-        let (_, output) = documents(vec![record(1)]);
+        let output = documents(vec![record(1)]);
         let document: Value = serde_json::from_str(output.trim_end()).unwrap();
         assert_eq!(document["date"], "2020-10-11");
         assert_eq!(document["year"], 2020);
@@ -607,7 +592,7 @@ mod tests {
         let mut undated = sparse_record();
         undated.date = None;
         undated.year = None;
-        let (_, output) = documents(vec![sparse_record(), undated]);
+        let output = documents(vec![sparse_record(), undated]);
         for line in output.lines() {
             assert!(!line.contains("null"), "{line}");
             let document: Value = serde_json::from_str(line).unwrap();
@@ -622,14 +607,12 @@ mod tests {
 
     #[test]
     fn output_ends_with_a_newline() {
-        let (_, output) = bulk(vec![record(1), record(2)]);
+        let output = bulk(vec![record(1), record(2)]);
         assert!(output.ends_with("}\n"));
         assert_eq!(output.matches('\n').count(), 4);
-        let (_, output) = documents(vec![record(1)]);
+        let output = documents(vec![record(1)]);
         assert!(output.ends_with("}\n"));
         assert_eq!(output.matches('\n').count(), 1);
-        // No passages, no lines.
-        assert_eq!(bulk(Vec::new()), (0, String::new()));
     }
 
     #[test]
@@ -637,7 +620,7 @@ mod tests {
         let mapping = opensearch_mapping();
         assert_eq!(mapping["mappings"]["dynamic"], "strict");
         let properties = &mapping["mappings"]["properties"];
-        let (_, output) = documents(vec![record(1), sparse_record()]);
+        let output = documents(vec![record(1), sparse_record()]);
         let mut emitted = BTreeSet::new();
         for line in output.lines() {
             emitted.extend(keys(&serde_json::from_str(line).unwrap()));
@@ -690,7 +673,7 @@ mod tests {
             .map(|field| field["name"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(declared.len(), mappings.len(), "a field is declared twice");
-        let (_, output) = documents(vec![record(1), sparse_record()]);
+        let output = documents(vec![record(1), sparse_record()]);
         let mut emitted = BTreeSet::new();
         for line in output.lines() {
             emitted.extend(keys(&serde_json::from_str(line).unwrap()));

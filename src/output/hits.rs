@@ -6,7 +6,7 @@ use termcolor::WriteColor;
 
 use super::csv::Table;
 use super::{Format, Options, markdown, passage_cell, text};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::search::{Hit, SearchRun};
 
 /// Every field of a hit record, in the order CSV columns take by default.
@@ -49,6 +49,20 @@ fn cell(hit: &Hit, field: &str) -> String {
     }
 }
 
+/// A hit as one line of JSON Lines, with only the chosen keys when `--fields` names some.
+fn jsonl_line(hit: &Hit, fields: Option<&[String]>) -> io::Result<Vec<u8>> {
+    let mut line = match fields {
+        None => serde_json::to_vec(&super::json::Versioned {
+            schema: crate::search::RECORD_SCHEMA,
+            record: hit,
+        }),
+        Some(fields) => serde_json::to_value(hit)
+            .and_then(|value| serde_json::to_vec(&super::json::pick(value, fields))),
+    }?;
+    line.push(b'\n');
+    Ok(line)
+}
+
 /// Writes the hits of a search as they are built; only the Markdown report, which groups hits
 /// by statement, holds them all.
 pub fn search_stream(
@@ -78,28 +92,18 @@ pub fn search_stream(
             }
         }
         Format::Jsonl => {
-            for hit in run {
-                let hit = hit?;
-                let line = match &options.fields {
-                    None => serde_json::to_value(super::json::Versioned {
-                        schema: crate::search::RECORD_SCHEMA,
-                        record: &hit,
-                    }),
-                    Some(fields) => {
-                        serde_json::to_value(&hit).map(|value| super::json::pick(value, fields))
-                    }
-                }
-                .map_err(io::Error::from)?;
-                serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
-                writeln!(out)?;
-            }
+            let fields = options.fields.as_deref();
+            run.render_each(
+                |hit| jsonl_line(&hit, fields).map_err(Error::from),
+                |line| Ok(out.write_all(&line)?),
+            )?;
         }
         Format::Csv | Format::Tsv => {
             let mut table = Table::new(out, options.sheet(), &HIT_FIELDS)?;
-            for hit in run {
-                let hit = hit?;
-                table.row(HIT_FIELDS.iter().map(|field| cell(&hit, field)))?;
-            }
+            run.render_each(
+                |hit| Ok::<_, Error>(HIT_FIELDS.map(|field| cell(&hit, field))),
+                |cells| Ok(table.row(cells)?),
+            )?;
             table.finish()?;
         }
         Format::Json => {

@@ -1,14 +1,14 @@
 //! Running a search: the query and filters in, hit records with exact match offsets out.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use tantivy::DocAddress;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 
 use crate::corpus::{PassageKind, Signatory, Statement};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::index::{CorpusIndex, StoredPassage};
 use crate::query::{Filters, UserQuery};
@@ -171,12 +171,15 @@ pub struct SearchSummary {
     pub facets: Vec<FacetCounts>,
 }
 
-/// A search under way: the summary is known, hit records are built one at a time as they are
-/// read, so an export of every hit runs in memory bounded by the ranking, not the texts.
+/// A search under way: the summary is known, hit records are built a window at a time as they
+/// are read, on every core, so an export of every hit runs in memory bounded by the ranking and
+/// one window, not the texts.
 pub struct SearchRun<'a> {
     pub summary: SearchSummary,
     ranked: std::vec::IntoIter<(f32, DocAddress)>,
     builder: HitBuilder<'a>,
+    /// Hits of the current window not yet taken.
+    built: std::vec::IntoIter<Result<Hit>>,
 }
 
 /// Builds hit records: reads each passage, its statement (once), and finds its matches.
@@ -185,7 +188,45 @@ struct HitBuilder<'a> {
     index: &'a CorpusIndex,
     context: u64,
     highlighter: Highlighter,
-    statements: HashMap<String, Arc<Statement>>,
+    statements: Statements,
+}
+
+/// The statements read so far, by id, shared by the copies of a builder that work on every
+/// core: hits in rank order come from statements all over the corpus, and each statement's
+/// record is read once for the run.
+#[derive(Clone, Default)]
+struct Statements(Arc<Mutex<HashMap<String, Arc<Statement>>>>);
+
+impl Statements {
+    /// The statement of the passage at `address`; a placeholder named by the passage's
+    /// statement id should its record be missing, so that the passage is shown all the same.
+    fn of(
+        &self,
+        index: &CorpusIndex,
+        address: DocAddress,
+        passage: &StoredPassage,
+    ) -> Result<Arc<Statement>> {
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&passage.doc)
+            .cloned();
+        if let Some(statement) = known {
+            return Ok(statement);
+        }
+        // Read without holding the lock; two cores may now and then both read one statement.
+        let statement = Arc::new(
+            index
+                .statement_of(address, passage)?
+                .unwrap_or_else(|| missing_statement(&passage.doc)),
+        );
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(passage.doc.clone(), statement.clone());
+        Ok(statement)
+    }
 }
 
 /// A search whose hits are counted and ranked, their records not yet read.
@@ -206,8 +247,9 @@ impl RankedSearch {
                 index,
                 context: self.context,
                 highlighter: self.highlighter,
-                statements: HashMap::new(),
+                statements: Statements::default(),
             },
+            built: Vec::new().into_iter(),
         }
     }
 }
@@ -260,29 +302,10 @@ pub fn rank(index: &CorpusIndex, request: &SearchRequest) -> Result<RankedSearch
 }
 
 impl HitBuilder<'_> {
-    /// The statement of the passage at `address`, read once per statement.
-    fn statement(
-        &mut self,
-        address: DocAddress,
-        passage: &StoredPassage,
-    ) -> Result<Arc<Statement>> {
-        if let Some(statement) = self.statements.get(&passage.doc) {
-            return Ok(statement.clone());
-        }
-        let statement = Arc::new(
-            self.index
-                .statement_of(address, passage)?
-                .unwrap_or_else(|| missing_statement(&passage.doc)),
-        );
-        self.statements
-            .insert(passage.doc.clone(), statement.clone());
-        Ok(statement)
-    }
-
     fn hit(&mut self, score: f32, address: DocAddress) -> Result<Hit> {
         let index = self.index;
         let passage = index.passage(address)?;
-        let statement = self.statement(address, &passage)?;
+        let statement = self.statements.of(index, address, &passage)?;
         let (before, after) = if self.context > 0 {
             context(index, &passage, self.context, statement.passages)?
         } else {
@@ -303,12 +326,55 @@ impl HitBuilder<'_> {
     }
 }
 
+/// Hits a run builds at a time: several tasks for every core, and a few megabytes of records.
+const HITS_PER_WINDOW: usize = 8 * HITS_PER_TASK;
+
+impl SearchRun<'_> {
+    /// The next window of hits in rank order, each turned into a `T` by `render` on the core
+    /// that built it; `None` when every hit has been built. A window of one task's hits (a
+    /// search's first page) is built on this thread, which starts no others.
+    fn next_window<T: Send>(&mut self, render: impl Fn(Result<Hit>) -> T + Sync) -> Option<Vec<T>> {
+        let size = self.ranked.len().min(HITS_PER_WINDOW);
+        if size == 0 {
+            return None;
+        }
+        let window: Vec<(f32, DocAddress)> = self.ranked.by_ref().take(size).collect();
+        Some(map_window(
+            &window,
+            &mut self.builder,
+            |builder, &(score, address)| render(builder.hit(score, address)),
+        ))
+    }
+
+    /// Every hit not yet taken, turned into a `T` by `render` on the core that built it (a
+    /// printer's line, say) and handed to `write` in rank order, a window at a time. Stops at
+    /// the first error, as iterating would.
+    pub fn render_each<T: Send, E: From<Error> + Send>(
+        &mut self,
+        render: impl Fn(Hit) -> Result<T, E> + Sync,
+        mut write: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for hit in self.built.by_ref() {
+            write(render(hit?)?)?;
+        }
+        while let Some(window) = self.next_window(|hit| hit.map_err(E::from).and_then(&render)) {
+            for rendered in window {
+                write(rendered?)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Iterator for SearchRun<'_> {
     type Item = Result<Hit>;
 
     fn next(&mut self) -> Option<Result<Hit>> {
-        let (score, address) = self.ranked.next()?;
-        Some(self.builder.hit(score, address))
+        if let Some(hit) = self.built.next() {
+            return Some(hit);
+        }
+        self.built = self.next_window(|hit| hit)?.into_iter();
+        self.built.next()
     }
 }
 
@@ -354,11 +420,11 @@ pub fn map_matched_passages<T: Send>(
         index,
         context: 0,
         highlighter,
-        statements: HashMap::new(),
+        statements: Statements::default(),
     };
     for_each_ranked(&ranked, &builder, |builder, _, address| {
         let passage = index.passage(address)?;
-        let statement = builder.statement(address, &passage)?;
+        let statement = builder.statements.of(index, address, &passage)?;
         let matches = builder
             .highlighter
             .spans(&passage.text)
@@ -396,7 +462,8 @@ pub fn match_counts(index: &CorpusIndex, request: &SearchRequest) -> Result<Vec<
 }
 
 /// `visit` applied to every ranked hit, in order, on every core: each task of `HITS_PER_TASK`
-/// hits works with its own copy of `state` (a builder or highlighter and its caches).
+/// hits works with its own copy of `state` (a builder or highlighter and its caches). A
+/// task's worth of hits is visited on this thread.
 fn for_each_ranked<S, T>(
     ranked: &[(f32, DocAddress)],
     state: &S,
@@ -406,17 +473,103 @@ where
     S: Clone + Sync,
     T: Send,
 {
-    let chunks: Vec<Vec<T>> = ranked
-        .par_chunks(HITS_PER_TASK)
-        .map(|chunk| {
-            let mut state = state.clone();
-            chunk
-                .iter()
-                .map(|&(score, address)| visit(&mut state, score, address))
-                .collect::<Result<Vec<T>>>()
-        })
-        .collect::<Result<_>>()?;
+    let chunks = map_window_chunks(ranked, &mut state.clone(), |state, chunk| {
+        chunk
+            .iter()
+            .map(|&(score, address)| visit(state, score, address))
+            .collect::<Result<Vec<T>>>()
+    });
+    let chunks = chunks.into_iter().collect::<Result<Vec<Vec<T>>>>()?;
     Ok(chunks.into_iter().flatten().collect())
+}
+
+/// `visit` applied to every item of a window, in order: on this thread when the window is one
+/// task's worth (a search's first page starts no threads), else on every core, each task with
+/// its own copy of `state`.
+fn map_window<I, S, T>(
+    window: &[I],
+    state: &mut S,
+    visit: impl Fn(&mut S, &I) -> T + Sync,
+) -> Vec<T>
+where
+    I: Sync,
+    S: Clone + Sync,
+    T: Send,
+{
+    let chunks = map_window_chunks(window, state, |state, chunk| {
+        chunk
+            .iter()
+            .map(|item| visit(state, item))
+            .collect::<Vec<T>>()
+    });
+    chunks.into_iter().flatten().collect()
+}
+
+/// `visit` applied to `window` a task's worth of items at a time, results in order: on this
+/// thread when the window is one task's worth, else on every core, each task with its own copy
+/// of `state`.
+fn map_window_chunks<I, S, T>(
+    window: &[I],
+    state: &mut S,
+    visit: impl Fn(&mut S, &[I]) -> T + Sync,
+) -> Vec<T>
+where
+    I: Sync,
+    S: Clone + Sync,
+    T: Send,
+{
+    if window.len() <= HITS_PER_TASK {
+        return vec![visit(state, window)];
+    }
+    let state = &*state;
+    window
+        .par_chunks(HITS_PER_TASK)
+        .map(|chunk| visit(&mut state.clone(), chunk))
+        .collect()
+}
+
+/// The passages at `addresses` as records with their statements' metadata, each rendered by
+/// `render` into its task's buffer on the core that read it (an export's lines, say), the
+/// buffers handed to `write` in the order of `addresses`, a window at a time: an export of
+/// every passage runs on every core in memory bounded by one window. Stops at the first error,
+/// after writing what the passages before it rendered. Returns the number of passages written.
+pub fn render_passages<E: From<Error> + Send>(
+    index: &CorpusIndex,
+    addresses: &[DocAddress],
+    render: impl Fn(&PassageRecord, &mut Vec<u8>) -> Result<(), E> + Sync,
+    mut write: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<u64, E> {
+    let mut statements = Statements::default();
+    let mut written = 0;
+    for window in addresses.chunks(HITS_PER_WINDOW) {
+        let rendered = map_window_chunks(window, &mut statements, |statements, chunk| {
+            let mut buffer = Vec::new();
+            let mut rendered = 0;
+            for &address in chunk {
+                let record = (|| {
+                    let passage = index.passage(address)?;
+                    let statement = statements.of(index, address, &passage)?;
+                    Ok::<_, Error>(PassageRecord::new(passage, &statement))
+                })();
+                if let Err(err) = record
+                    .map_err(E::from)
+                    .and_then(|record| render(&record, &mut buffer))
+                {
+                    return (buffer, rendered, Some(err));
+                }
+                rendered += 1;
+            }
+            (buffer, rendered, None)
+        });
+        for (buffer, rendered, failure) in rendered {
+            write(&buffer)?;
+            written += rendered;
+            if let Some(err) = failure {
+                return Err(err);
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// A statement record that should exist but does not: print the passage all the same.

@@ -769,6 +769,96 @@ fn thousands_of_hits_corpus() -> (tempfile::TempDir, Verbatim) {
     (corpus, verbatim)
 }
 
+/// Citations `doc#1` to `doc#1100` of each statement in turn.
+fn citations_of(docs: &[&str]) -> Vec<String> {
+    docs.iter()
+        .flat_map(|doc| (1..=1100).map(move |n| format!("{doc}#{n}")))
+        .collect()
+}
+
+#[test]
+fn every_hit_of_thousands_comes_once_in_order_in_every_format() {
+    let (_corpus, verbatim) = thousands_of_hits_corpus();
+    let by_date = citations_of(&["2019-c", "2020-b", "2021-a"]);
+
+    let run = verbatim
+        .run(&[
+            "search", "signal", "--all", "--sort", "date", "--format", "jsonl",
+        ])
+        .expect_code(0);
+    let records = run.records();
+    let citations: Vec<&str> = records
+        .iter()
+        .map(|hit| hit["citation"].as_str().unwrap())
+        .collect();
+    assert_eq!(citations, by_date);
+    assert!(records.iter().all(|hit| {
+        let count = if hit["doc"] == "2020-b" { 2 } else { 1 };
+        hit["match_count"] == count && hit["text"].as_str().unwrap().contains(" signal")
+    }));
+    assert_eq!(run.last_stderr_line(), "3300 hits in 3 statements");
+
+    let run = verbatim
+        .run(&[
+            "search", "signal", "--all", "--sort", "date", "--format", "csv", "--fields",
+            "citation",
+        ])
+        .expect_code(0);
+    let mut expected = vec!["citation".to_string()];
+    expected.extend(by_date.iter().cloned());
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
+
+    // By relevance the statement that says it twice in every passage comes first, ties in
+    // date order.
+    let run = verbatim
+        .run(&[
+            "search", "signal", "--all", "--format", "csv", "--fields", "citation",
+        ])
+        .expect_code(0);
+    let mut expected = vec!["citation".to_string()];
+    expected.extend(citations_of(&["2020-b", "2019-c", "2021-a"]));
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
+
+    let run = verbatim
+        .run(&["search", "signal", "--all", "--sort", "date"])
+        .expect_code(0);
+    let cited: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|word| word.contains('#'))
+        .collect();
+    assert_eq!(cited, by_date);
+}
+
+#[test]
+fn an_export_of_thousands_of_passages_keeps_the_index_order() {
+    let (_corpus, verbatim) = thousands_of_hits_corpus();
+    let run = verbatim
+        .run(&["export", "--format", "ndjson"])
+        .expect_code(0);
+    let citations: Vec<String> = run
+        .records()
+        .iter()
+        .map(|document| document["citation"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(citations.len(), 3300);
+    let mut sorted = citations.clone();
+    sorted.sort_by_key(|citation| {
+        let (doc, n) = citation.split_once('#').unwrap();
+        (doc.to_string(), n.parse::<u32>().unwrap())
+    });
+    sorted.dedup();
+    assert_eq!(sorted, citations_of(&["2019-c", "2020-b", "2021-a"]));
+    // Each statement's passages in order, one statement after another.
+    for statement in citations.chunks(1100) {
+        let doc = statement[0].split_once('#').unwrap().0;
+        let expected: Vec<String> = (1..=1100).map(|n| format!("{doc}#{n}")).collect();
+        assert_eq!(statement, expected);
+    }
+    assert_eq!(run.last_stderr_line(), "3300 passages");
+}
+
 #[test]
 fn a_reader_that_stops_early_is_no_error() {
     let (_corpus, verbatim) = thousands_of_hits_corpus();
