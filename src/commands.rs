@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::index::{CorpusIndex, Freshness, IngestOptions, IngestReport, Locations, ingest};
 use crate::output::{self, Destination, DiffReport, Format, Options, plural};
 use crate::query::Filters;
-use crate::search::{PassageRecord, SearchRequest, rank, start};
+use crate::search::{PassageRecord, SearchRequest, rank};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
@@ -586,8 +586,9 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
         .map_err(ExportFailure::Write)
     };
     let out = destination.writer();
-    let mut write = |lines: &[u8]| out.write_all(lines).map_err(ExportFailure::Write);
-    let exported = match &args.query {
+    let write = |lines: &[u8]| out.write_all(lines).map_err(ExportFailure::Write);
+    // A query's hits are exported as passages: their matches and snippets are not needed.
+    let addresses = match &args.query {
         Some(query) => {
             let request = SearchRequest {
                 query: query.clone(),
@@ -598,26 +599,11 @@ fn export_command(locations: &Locations, args: ExportArgs) -> Result<Outcome> {
                 context: 0,
                 facets: Vec::new(),
             };
-            let mut written = 0;
-            start(&index, &request)?
-                .render_each(
-                    |hit| {
-                        let mut lines = Vec::new();
-                        render(&hit.passage, &mut lines)?;
-                        Ok(lines)
-                    },
-                    |lines| {
-                        written += 1;
-                        write(&lines)
-                    },
-                )
-                .map(|()| written)
+            rank(&index, &request)?.into_addresses()
         }
-        None => {
-            let addresses = index.passage_addresses(filters.passage_query(&index)?)?;
-            crate::search::render_passages(&index, &addresses, render, write)
-        }
+        None => index.passage_addresses(filters.passage_query(&index)?)?,
     };
+    let exported = crate::search::render_passages(&index, &addresses, render, write);
     let written = match exported {
         Ok(written) => written,
         Err(ExportFailure::Read(err)) => {

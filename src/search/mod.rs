@@ -238,6 +238,15 @@ pub struct RankedSearch {
 }
 
 impl RankedSearch {
+    /// The ranked hits' addresses, in rank order, for work that needs their passages but not
+    /// where the query matches in them.
+    pub fn into_addresses(self) -> Vec<DocAddress> {
+        self.ranked
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect()
+    }
+
     /// The hit records, built one at a time from `index`, the index that ranked them.
     pub fn run(self, index: &CorpusIndex) -> SearchRun<'_> {
         SearchRun {
