@@ -2,16 +2,17 @@
 //! here, the query string in `parse`.
 
 mod excluded;
+mod in_years;
 mod parse;
 
 pub use parse::{QueryField, UserQuery};
 
-use std::ops::Bound;
+use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -20,6 +21,7 @@ use crate::country;
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
 use crate::index::schema::{exact_analyzer, keyword_analyzer};
+use in_years::InYears;
 
 /// An inclusive range of years; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -79,12 +81,9 @@ impl YearRange {
             && self.to.is_none_or(|to| year <= to as i32)
     }
 
-    pub(crate) fn query(&self, field: Field) -> Box<dyn Query> {
-        let bound = |year: Option<u16>| match year {
-            Some(year) => Bound::Included(Term::from_field_u64(field, year as u64)),
-            None => Bound::Unbounded,
-        };
-        Box::new(RangeQuery::new(bound(self.from), bound(self.to)))
+    /// The years as the index's `year` values.
+    pub(crate) fn values(&self) -> RangeInclusive<u64> {
+        self.from.map_or(0, u64::from)..=self.to.map_or(u64::MAX, u64::from)
     }
 }
 
@@ -137,10 +136,15 @@ impl Filters {
         if !self.docs.is_empty() {
             clauses.push((Occur::Must, one_of(fields.doc, &self.docs)));
         }
-        if let Some(years) = &self.years {
-            clauses.push((Occur::Must, years.query(fields.year)));
+        let records =
+            (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
+        match &self.years {
+            Some(years) => {
+                let records = records.unwrap_or_else(|| index.statements_query());
+                Some(Box::new(InYears::new(records, fields.year, years.values())))
+            }
+            None => records,
         }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
     /// A query over passage records: statement-level filters match statement records (where
