@@ -4,6 +4,7 @@
 mod excluded;
 mod in_years;
 mod parse;
+mod prefix;
 
 pub use parse::{QueryField, UserQuery};
 

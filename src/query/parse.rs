@@ -5,8 +5,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur as TantivyOccur, PhrasePrefixQuery, PhraseQuery,
-    Query, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur as TantivyOccur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur, UserInputAst, UserInputBound, UserInputLeaf, UserInputLiteral,
@@ -15,6 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::excluded::Excluded;
+use super::prefix::CompletePrefix;
 use super::signatory_query;
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
@@ -502,26 +503,9 @@ fn text_query(
             terms[0].1.clone(),
             IndexRecordOption::WithFreqs,
         ))),
-        (1, true) => {
-            let pattern = format!("{}.*", regex_escape(&tokens[0].1));
-            RegexQuery::from_pattern(&pattern, field)
-                .ok()
-                .map(|query| Box::new(query) as Box<dyn Query>)
-        }
         (_, false) => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
-        (_, true) => Some(Box::new(PhrasePrefixQuery::new_with_offset(terms))),
+        (_, true) => CompletePrefix::new(terms).map(|query| Box::new(query) as Box<dyn Query>),
     }
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for c in text.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -272,6 +272,40 @@ fn prefix_query_matches_words_that_start_with_the_prefix() {
 }
 
 #[test]
+fn a_phrase_prefix_matches_every_word_the_prefix_begins() {
+    // Sixty words beginning with "sec" that sort before "secretariat" and "security": a phrase
+    // prefix that tried only the first fifty words of the dictionary would find nothing.
+    let fillers: Vec<String> = ('a'..='c')
+        .flat_map(|second| ('a'..='t').map(move |third| format!("sec{second}{third}")))
+        .collect();
+    let corpus = tempfile::tempdir().unwrap();
+    let text = format!(
+        "---\ntitle: Prefixes\ndate: 2021-03-04\n---\n\nWords: {}.\n\nThe national security strategy.\n\nA national secretariat was founded.\n\nNational security and national secrecy.\n",
+        fillers.join(" ")
+    );
+    std::fs::write(corpus.path().join("prefixes.md"), text).unwrap();
+    let verbatim = Verbatim::new(corpus.path());
+
+    // Ranked as a phrase is: the passage with two occurrences first, then the shorter one.
+    let (run, hits) = verbatim.search("\"national sec\"*", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(citations(&hits), ["prefixes#4", "prefixes#2", "prefixes#3"]);
+    assert_eq!(matched(hit(&hits, "prefixes#2")), ["national security"]);
+    assert_eq!(matched(hit(&hits, "prefixes#3")), ["national secretariat"]);
+    assert_eq!(
+        matched(hit(&hits, "prefixes#4")),
+        ["National security", "national secrecy"]
+    );
+
+    let (_, hits) = verbatim.search("sec*", &[]);
+    assert_eq!(
+        sorted_citations(&hits),
+        ["prefixes#1", "prefixes#2", "prefixes#3", "prefixes#4"]
+    );
+    assert_eq!(matched(hit(&hits, "prefixes#1")).len(), fillers.len());
+}
+
+#[test]
 fn or_finds_either_word() {
     let verbatim = Verbatim::basic();
     let (run, hits) = verbatim.search("quillfeather OR marrowgate", &[]);
