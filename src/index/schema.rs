@@ -12,7 +12,7 @@ use super::stem::CachedEnglishStemmer;
 
 /// Bumped whenever a field, an analyser or a stored value changes meaning; an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A fingerprint of the ingest code (see `build.rs`): an index written by a build that split
 /// or stored passages differently is rebuilt, even when the schema is the same.
@@ -40,7 +40,9 @@ pub struct Fields {
     pub text: Field,
     pub text_exact: Field,
     pub title: Field,
+    pub title_exact: Field,
     pub section: Field,
+    pub section_exact: Field,
     pub signatory: Field,
     pub country: Field,
     pub kind: Field,
@@ -83,10 +85,18 @@ impl Fields {
             TextOptions::default().set_indexing_options(positions(STEMMED)),
         );
         builder.add_text_field(
+            "title_exact",
+            TextOptions::default().set_indexing_options(positions(EXACT)),
+        );
+        builder.add_text_field(
             "section",
             TextOptions::default()
                 .set_indexing_options(positions(STEMMED))
                 .set_stored(),
+        );
+        builder.add_text_field(
+            "section_exact",
+            TextOptions::default().set_indexing_options(positions(EXACT)),
         );
         builder.add_text_field(
             "signatory",
@@ -120,7 +130,9 @@ impl Fields {
             text: field("text")?,
             text_exact: field("text_exact")?,
             title: field("title")?,
+            title_exact: field("title_exact")?,
             section: field("section")?,
+            section_exact: field("section_exact")?,
             signatory: field("signatory")?,
             country: field("country")?,
             kind: field("kind")?,
@@ -152,7 +164,7 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The same words without stemming, for `--exact` and for names.
+/// The same words without stemming, for `--exact`, prefixes and names.
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))

@@ -601,6 +601,7 @@ fn add_statement(
     let mut record = common(RECORD_STATEMENT);
     // Searched once per statement: a `title:` query finds statements, then their passages.
     record.add_text(fields.title, &statement.title);
+    record.add_text(fields.title_exact, &statement.title);
     for signatory in &statement.signatories {
         for part in [&signatory.name, &signatory.role, &signatory.country]
             .into_iter()
@@ -630,6 +631,9 @@ fn add_statement(
         doc.add_text(fields.text, &passage.text);
         doc.add_text(fields.text_exact, &passage.text);
         doc.add_text(fields.section, &passage.section);
+        if !passage.section.is_empty() {
+            doc.add_text(fields.section_exact, &passage.section);
+        }
         doc.add_text(fields.kind, passage.kind.as_str());
         doc.add_u64(fields.line, passage.line);
         for link in &passage.links {

@@ -422,18 +422,17 @@ impl Builder<'_> {
                 ))
             }
             QueryField::Title | QueryField::Section => {
-                let field = if field == QueryField::Title {
-                    fields.title
-                } else {
-                    fields.section
-                };
-                let analyzer = if prefix {
-                    &mut self.unstemmed
-                } else {
-                    &mut self.stemmed
+                // A prefix begins a word as written, so it is looked up among the unstemmed
+                // words, as `--exact` asks.
+                let unstemmed = prefix || self.exact;
+                let (field, analyzer) = match (field, unstemmed) {
+                    (QueryField::Title, false) => (fields.title, &mut self.stemmed),
+                    (QueryField::Title, true) => (fields.title_exact, &mut self.unstemmed),
+                    (_, false) => (fields.section, &mut self.stemmed),
+                    (_, true) => (fields.section_exact, &mut self.unstemmed),
                 };
                 let query = text_query(field, &analyze_positions(analyzer, phrase), slop, prefix);
-                if field == fields.section {
+                if field == fields.section || field == fields.section_exact {
                     return Ok(query);
                 }
                 // Only statement records hold the title: its passages are those statements'.

@@ -442,6 +442,33 @@ fn section_field_matches_the_heading_path() {
 }
 
 #[test]
+fn title_and_section_prefixes_and_exact_words_are_the_words_as_written() {
+    // Stemmed, "encryption" is "encrypt" and "commitments" is "commit": a prefix longer than
+    // the stem still begins the word as written.
+    let verbatim = Verbatim::basic();
+    let (run, _) = verbatim.search("title:encryption*", &["--all"]);
+    assert_eq!(run.last_stderr_line(), "21 hits in 2 statements");
+    let (run, hits) = verbatim.search("section:commitment*", &["--all"]);
+    let mut want = cites_of(OTTAWA, &[4, 5, 6, 7, 8]);
+    want.extend(cites_of(SAFE_NET, &[5, 6, 7]));
+    assert_eq!(sorted_citations(&hits), sorted(want));
+    assert_eq!(run.last_stderr_line(), "8 hits in 2 statements");
+    let (_, hits) = verbatim.search("section:\"key outc\"*", &[]);
+    assert_eq!(sorted_citations(&hits), cites_of(OTTAWA, &[1, 2, 3]));
+
+    // --exact: the words as written, not their stems.
+    let (run, hits) = verbatim.search("section:commitment", &["--exact"]);
+    assert!(hits.is_empty());
+    assert_eq!(run.code, 1);
+    let (run, _) = verbatim.search("section:commitments", &["--exact"]);
+    assert_eq!(run.last_stderr_line(), "8 hits in 2 statements");
+    let (run, _) = verbatim.search("title:declarations", &["--exact"]);
+    assert_eq!(run.code, 1);
+    let (run, _) = verbatim.search("title:declaration", &["--exact", "--all"]);
+    assert_eq!(run.last_stderr_line(), "23 hits in 2 statements");
+}
+
+#[test]
 fn kind_field_selects_passage_kinds() {
     let verbatim = Verbatim::basic();
     let (_, hits) = verbatim.search("kind:quote", &[]);
