@@ -62,15 +62,7 @@ impl Query for CompletePrefix {
 
 /// A pattern that matches the word `term` holds and nothing else.
 fn literal_pattern(term: &Term) -> String {
-    let word = term.value().as_str().map(str::to_owned).unwrap_or_default();
-    let mut pattern = String::with_capacity(word.len() * 2);
-    for c in word.chars() {
-        if c.is_ascii_punctuation() {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern
+    regex_syntax::escape(term.value().as_str().unwrap_or_default())
 }
 
 #[cfg(test)]
