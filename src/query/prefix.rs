@@ -7,10 +7,15 @@
 //! last word is the pattern `prefix.*`, with no limit on the words it takes in: tantivy's
 //! `RegexPhraseQuery`, which also joins the postings of many words faster (on a million
 //! passages `"of s"*`, 68,589 hits, takes 0.7 s against 6.4 s for `PhrasePrefixQuery` with
-//! every word allowed) and scores the phrase by BM25 as a phrase without a prefix is scored.
+//! every word allowed); its score is brought back to BM25 over the phrase's whole words, as
+//! `PhrasePrefixQuery` scores it.
 
 use tantivy::Term;
-use tantivy::query::{EnableScoring, PhrasePrefixQuery, Query, RegexPhraseQuery, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, BoostQuery, EnableScoring, PhrasePrefixQuery, Query, RegexPhraseQuery,
+    Weight,
+};
+use tantivy::schema::Field;
 
 #[derive(Debug, Clone)]
 pub(crate) struct CompletePrefix {
@@ -48,9 +53,17 @@ impl Query for CompletePrefix {
             self.prefix.0,
             format!("{}.*", literal_pattern(&self.prefix.1)),
         ));
-        let mut query = RegexPhraseQuery::new_with_offset(self.prefix.1.field(), patterns);
+        let field = self.prefix.1.field();
+        let scale = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => whole_words_share(statistics_provider, field, &patterns)?,
+            EnableScoring::Disabled { .. } => 1.0,
+        };
+        let mut query = RegexPhraseQuery::new_with_offset(field, patterns);
         query.set_max_expansions(u32::MAX);
-        query.weight(enable_scoring)
+        BoostQuery::new(Box::new(query), scale).weight(enable_scoring)
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -58,6 +71,34 @@ impl Query for CompletePrefix {
             visitor(term, true);
         }
     }
+}
+
+/// The share of the whole words in the idf `RegexPhraseQuery` scores a phrase with.
+///
+/// tantivy sums the idf of every pattern read as a word, and no passage has the word `sec.*`:
+/// the prefix would count as the rarest word there is and outweigh every other clause of the
+/// query. Scaled by this share, the phrase is scored by its whole words, as tantivy's
+/// `PhrasePrefixQuery` scores it (the same sum, the same BM25).
+fn whole_words_share(
+    statistics: &dyn Bm25StatisticsProvider,
+    field: Field,
+    patterns: &[(usize, String)],
+) -> tantivy::Result<f32> {
+    let documents = statistics.total_num_docs()?;
+    let mut idfs = Vec::with_capacity(patterns.len());
+    for (_, pattern) in patterns {
+        let frequency = statistics.doc_freq(&Term::from_field_text(field, pattern))?;
+        idfs.push(idf(frequency, documents));
+    }
+    let all: f32 = idfs.iter().sum();
+    let words: f32 = idfs[..idfs.len() - 1].iter().sum();
+    Ok(if all > 0.0 { words / all } else { 1.0 })
+}
+
+/// BM25's inverse document frequency, as tantivy computes it (`query::bm25`, not public).
+fn idf(frequency: u64, documents: u64) -> f32 {
+    let rest = documents.saturating_sub(frequency) as f32 + 0.5;
+    (1.0 + rest / (frequency as f32 + 0.5)).ln()
 }
 
 /// A pattern that matches the word `term` holds and nothing else.

@@ -296,6 +296,17 @@ fn a_phrase_prefix_matches_every_word_the_prefix_begins() {
         matched(hit(&hits, "prefixes#4")),
         ["National security", "national secrecy"]
     );
+    // Scored by BM25 over its whole words: against the exact phrase "national security" in the
+    // same passage (same field, length and count), the share of the idf that "national" has. Of
+    // five records (the statement's own and four passages), three hold "national", two
+    // "security".
+    let (_, phrase) = verbatim.search("\"national security\"", &["--exact"]);
+    let score =
+        |hits: &[serde_json::Value], citation: &str| hit(hits, citation)["score"].as_f64().unwrap();
+    let idf = |holding: f64| (1.0 + (5.0 - holding + 0.5) / (holding + 0.5)).ln();
+    let share = idf(3.0) / (idf(3.0) + idf(2.0));
+    let ratio = score(&hits, "prefixes#2") / score(&phrase, "prefixes#2");
+    assert!((ratio - share).abs() < 1e-4, "{ratio} against {share}");
 
     let (_, hits) = verbatim.search("sec*", &[]);
     assert_eq!(
