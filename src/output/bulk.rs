@@ -81,8 +81,9 @@ pub fn document_line(out: &mut Vec<u8>, record: &PassageRecord) -> io::Result<()
 ///   instead keep "U.S" or "child's" whole and so break phrases differently), words of 40
 ///   characters or more dropped, lower-cased, folded to ASCII and stemmed with Snowball English
 ///   (`porter2`, the algorithm of tantivy's English stemmer; `english` is the older Porter).
-/// - `verbatim_exact`: the same without stemming, in the subfield `text.exact` (verbatim's
-///   `--exact`) and for `issuer` and `signatories`, which match case- and accent-insensitively.
+/// - `verbatim_exact`: the same without stemming, in the subfields `text.exact`, `title.exact`
+///   and `section.exact` (verbatim's `--exact` and prefixes) and for `issuer` and
+///   `signatories`, which match case- and accent-insensitively.
 /// - the normalizer `verbatim_keyword`: a whole value lower-cased and folded, for `type` and
 ///   `signatory_countries` (verbatim's keyword analyser).
 ///
@@ -90,13 +91,15 @@ pub fn document_line(out: &mut Vec<u8>, record: &PassageRecord) -> io::Result<()
 /// `"dynamic": "strict"` makes a document with a field this mapping lacks fail loudly instead of
 /// being guessed at.
 pub fn opensearch_mapping() -> Value {
-    let stemmed_text = |keyword: bool| {
-        let mut field = json!({ "type": "text", "analyzer": "verbatim_stemmed" });
-        if keyword {
-            field["fields"] = json!({ "keyword": { "type": "keyword", "ignore_above": 1024 } });
+    // A heading or title: stemmed, with its words as written (`.exact`) and its whole value.
+    let heading = json!({
+        "type": "text",
+        "analyzer": "verbatim_stemmed",
+        "fields": {
+            "exact": { "type": "text", "analyzer": "verbatim_exact" },
+            "keyword": { "type": "keyword", "ignore_above": 1024 }
         }
-        field
-    };
+    });
     json!({
         "settings": {
             "analysis": {
@@ -141,7 +144,7 @@ pub fn opensearch_mapping() -> Value {
                 "citation": { "type": "keyword" },
                 "doc": { "type": "keyword" },
                 "n": { "type": "integer" },
-                "title": stemmed_text(true),
+                "title": heading.clone(),
                 "date": { "type": "date", "format": "yyyy-MM-dd" },
                 "year": { "type": "short" },
                 "type": { "type": "keyword", "normalizer": "verbatim_keyword" },
@@ -153,7 +156,7 @@ pub fn opensearch_mapping() -> Value {
                 "signatories": { "type": "text", "analyzer": "verbatim_exact" },
                 "signatory_names": { "type": "keyword" },
                 "signatory_countries": { "type": "keyword", "normalizer": "verbatim_keyword" },
-                "section": stemmed_text(true),
+                "section": heading.clone(),
                 "kind": { "type": "keyword" },
                 "text": {
                     "type": "text",
@@ -651,6 +654,12 @@ mod tests {
         let text = &properties["text"];
         assert_eq!(text["analyzer"], "verbatim_stemmed");
         assert_eq!(text["fields"]["exact"]["analyzer"], "verbatim_exact");
+        for heading in ["title", "section"] {
+            let field = &properties[heading];
+            assert_eq!(field["analyzer"], "verbatim_stemmed", "{heading}");
+            assert_eq!(field["fields"]["exact"]["analyzer"], "verbatim_exact");
+            assert_eq!(field["fields"]["keyword"]["type"], "keyword");
+        }
         assert_eq!(properties["date"]["format"], "yyyy-MM-dd");
     }
 
