@@ -11,6 +11,9 @@ use crate::query::UserQuery;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pattern {
     terms: Vec<String>,
+    /// Each term's place in the phrase: its index, unless the analyser dropped a word before it
+    /// (one of 40 characters or more), which leaves a gap in the index's positions too.
+    offsets: Vec<usize>,
     slop: u32,
     /// The last term matches as a prefix (`encrypt*`), on unstemmed words.
     prefix: bool,
@@ -64,9 +67,15 @@ impl Highlighter {
                 } else {
                     &mut stemmed
                 };
-                let terms = crate::query::analyze(analyzer, &literal.phrase);
+                let words = crate::query::analyze_positions(analyzer, &literal.phrase);
+                let first = words.first().map_or(0, |(position, _)| *position);
+                let (offsets, terms): (Vec<usize>, Vec<String>) = words
+                    .into_iter()
+                    .map(|(position, term)| (position - first, term))
+                    .unzip();
                 (!terms.is_empty()).then_some(Pattern {
                     terms,
+                    offsets,
                     slop: literal.slop,
                     prefix: literal.prefix,
                     unstemmed: unstemmed_match,
@@ -90,7 +99,7 @@ impl Highlighter {
 
     /// The query's matches as runs of index terms, when counting the runs in the index's
     /// positions gives the number of spans `spans` finds: every literal a word or a phrase
-    /// without slop or prefix, all analysed alike, and no term in two places, so that no two
+    /// of consecutive words without slop or prefix, all analysed alike, and no term in two places, so that no two
     /// matches can share a word and merge into one span. `None` otherwise.
     pub fn term_runs(&self) -> Option<TermRuns> {
         let unstemmed = self
@@ -99,7 +108,9 @@ impl Highlighter {
             .is_some_and(|pattern| pattern.unstemmed);
         let mut seen = std::collections::HashSet::new();
         for pattern in &self.patterns {
-            if pattern.slop > 0 || pattern.prefix || pattern.unstemmed != unstemmed {
+            let consecutive = pattern.offsets.iter().enumerate().all(|(k, &at)| at == k);
+            if pattern.slop > 0 || pattern.prefix || pattern.unstemmed != unstemmed || !consecutive
+            {
                 return None;
             }
             if !pattern.terms.iter().all(|term| seen.insert(term.as_str())) {
@@ -225,7 +236,7 @@ fn extend<'t>(
         return true;
     }
     for token in &candidates[k] {
-        let shifted = token.position as i64 - k as i64;
+        let shifted = token.position as i64 - pattern.offsets[k] as i64;
         let cost = (shifted - previous).abs();
         if cost > budget || chosen.iter().any(|c| c.position == token.position) {
             continue;
@@ -310,6 +321,24 @@ mod tests {
             ),
             "[Encryption], privacy and safety."
         );
+    }
+
+    #[test]
+    fn a_phrase_with_a_word_too_long_to_index_is_marked_where_it_matches() {
+        // The long word is dropped from the query as from the index, leaving its place: the
+        // phrase matches "lawful" and "access" two positions apart, whatever stands between.
+        let long = "x".repeat(45);
+        let query = format!("\"lawful {long} access\"");
+        assert_eq!(
+            marked(&query, false, &format!("No lawful {long} access here.")),
+            format!("No [lawful {long} access] here.")
+        );
+        assert_eq!(
+            marked(&query, false, "Lawful and access, lawful access."),
+            "[Lawful and access], lawful access."
+        );
+        let parsed = UserQuery::parse(&query, false).unwrap();
+        assert_eq!(Highlighter::new(&parsed).term_runs(), None);
     }
 
     #[test]

@@ -229,6 +229,18 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     tokens
 }
 
+/// The words of `text` as `analyzer` leaves them, each with its position: a word the analyser
+/// drops (one of 40 characters or more) leaves a gap, as it does in the index.
+pub(crate) fn analyze_positions(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push((token.position, token.text.clone()));
+    }
+    tokens
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

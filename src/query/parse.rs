@@ -16,7 +16,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::excluded::Excluded;
 use super::prefix::CompletePrefix;
-use super::signatory_query;
+use super::{analyze_positions, signatory_query};
 use crate::error::{Error, Result};
 use crate::index::CorpusIndex;
 use crate::index::schema::{exact_analyzer, keyword_analyzer, stemmed_analyzer};
@@ -472,17 +472,6 @@ fn parse_year(text: &str) -> Result<u64> {
     text.trim()
         .parse()
         .map_err(|_| Error::Query(format!("`{text}` is not a year")))
-}
-
-/// Tokens with their positions.
-fn analyze_positions(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push((token.position, token.text.clone()));
-    }
-    tokens
 }
 
 /// A term, phrase, prefix or phrase-prefix query over analysed tokens.
