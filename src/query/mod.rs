@@ -221,12 +221,10 @@ pub(crate) fn signatory_query(
 
 /// The tokens an analyser makes of a text.
 pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        tokens.push(stream.token().text.clone());
-    }
-    tokens
+    analyze_positions(analyzer, text)
+        .into_iter()
+        .map(|(_, token)| token)
+        .collect()
 }
 
 /// The words of `text` as `analyzer` leaves them, each with its position: a word the analyser
