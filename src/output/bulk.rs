@@ -156,7 +156,7 @@ pub fn opensearch_mapping() -> Value {
                 "signatories": { "type": "text", "analyzer": "verbatim_exact" },
                 "signatory_names": { "type": "keyword" },
                 "signatory_countries": { "type": "keyword", "normalizer": "verbatim_keyword" },
-                "section": heading.clone(),
+                "section": heading,
                 "kind": { "type": "keyword" },
                 "text": {
                     "type": "text",

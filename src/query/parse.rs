@@ -425,14 +425,15 @@ impl Builder<'_> {
                 // A prefix begins a word as written, so it is looked up among the unstemmed
                 // words, as `--exact` asks.
                 let unstemmed = prefix || self.exact;
-                let (field, analyzer) = match (field, unstemmed) {
-                    (QueryField::Title, false) => (fields.title, &mut self.stemmed),
-                    (QueryField::Title, true) => (fields.title_exact, &mut self.unstemmed),
-                    (_, false) => (fields.section, &mut self.stemmed),
-                    (_, true) => (fields.section_exact, &mut self.unstemmed),
+                let title = field == QueryField::Title;
+                let (field, analyzer) = match (title, unstemmed) {
+                    (true, false) => (fields.title, &mut self.stemmed),
+                    (true, true) => (fields.title_exact, &mut self.unstemmed),
+                    (false, false) => (fields.section, &mut self.stemmed),
+                    (false, true) => (fields.section_exact, &mut self.unstemmed),
                 };
                 let query = text_query(field, &analyze_positions(analyzer, phrase), slop, prefix);
-                if field == fields.section || field == fields.section_exact {
+                if !title {
                     return Ok(query);
                 }
                 // Only statement records hold the title: its passages are those statements'.

@@ -439,13 +439,18 @@ fn title_phrase_matches_across_the_cleaned_nbsp_and_word_joiner() {
     assert_eq!(run.last_stderr_line(), "10 hits in 1 statement");
 }
 
+/// The passages under the basic fixture's "Commitments" headings.
+fn commitments_passages() -> Vec<String> {
+    let mut want = cites_of(OTTAWA, &[4, 5, 6, 7, 8]);
+    want.extend(cites_of(SAFE_NET, &[5, 6, 7]));
+    sorted(want)
+}
+
 #[test]
 fn section_field_matches_the_heading_path() {
     let verbatim = Verbatim::basic();
     let (run, hits) = verbatim.search("section:commitments", &["--all"]);
-    let mut want = cites_of(OTTAWA, &[4, 5, 6, 7, 8]);
-    want.extend(cites_of(SAFE_NET, &[5, 6, 7]));
-    assert_eq!(sorted_citations(&hits), sorted(want));
+    assert_eq!(sorted_citations(&hits), commitments_passages());
     assert_eq!(run.last_stderr_line(), "8 hits in 2 statements");
 
     let (_, hits) = verbatim.search("section:\"key outcomes\"", &[]);
@@ -460,9 +465,7 @@ fn title_and_section_prefixes_and_exact_words_are_the_words_as_written() {
     let (run, _) = verbatim.search("title:encryption*", &["--all"]);
     assert_eq!(run.last_stderr_line(), "21 hits in 2 statements");
     let (run, hits) = verbatim.search("section:commitment*", &["--all"]);
-    let mut want = cites_of(OTTAWA, &[4, 5, 6, 7, 8]);
-    want.extend(cites_of(SAFE_NET, &[5, 6, 7]));
-    assert_eq!(sorted_citations(&hits), sorted(want));
+    assert_eq!(sorted_citations(&hits), commitments_passages());
     assert_eq!(run.last_stderr_line(), "8 hits in 2 statements");
     let (_, hits) = verbatim.search("section:\"key outc\"*", &[]);
     assert_eq!(sorted_citations(&hits), cites_of(OTTAWA, &[1, 2, 3]));
